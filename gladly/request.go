@@ -1,0 +1,332 @@
+package gladly
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Request is one Gladly operation ready to send. Build it with NewRequest; Do sends it.
+type Request struct {
+	// Op is the operation's name in Gladly's spec (its operationId), e.g. "getCustomer".
+	Op     string
+	Method string
+	// Path is the API path, e.g. "/api/v1/customer-profiles/abc"; Query its query string.
+	Path  string
+	Query url.Values
+	// Body is the encoded JSON body (nil for none). Kept as bytes so a retry resends it intact.
+	Body []byte
+	// Accept is the media type asked for (application/json unless set).
+	Accept string
+	// Retryable marks requests that may be sent again after a failure: GETs, and creates whose
+	// body carries an id so that a repeat cannot create a second object.
+	Retryable bool
+	// Report routes the request through the report limiter (10/min, 2 concurrent).
+	Report bool
+	// Public sends the request without credentials (Gladly's public answers endpoints).
+	Public bool
+}
+
+// Response wraps Gladly's HTTP response with the headers Gladly defines.
+type Response struct {
+	*http.Response
+	// Limited is true when Gladly capped the list (Gladly-Limited-Data: true).
+	Limited bool
+	// Location is the Location header of 201 (created) and 301 (moved) answers.
+	Location string
+	// RateLimit holds Ratelimit-Limit-Second and Ratelimit-Remaining-Second (-1 when absent).
+	RateLimit RateLimit
+	// Attempts is how many times the request was sent.
+	Attempts int
+}
+
+// RateLimit is Gladly's view of the organization's per-second budget.
+type RateLimit struct {
+	Limit     int
+	Remaining int
+}
+
+// Call describes one HTTP attempt, for observers (metrics, access logs).
+type Call struct {
+	Op       string
+	Method   string
+	Status   int // 0 when no response arrived
+	Attempt  int
+	Duration time.Duration // time on the wire, limiter wait excluded
+	Wait     time.Duration // time spent in the rate limiter
+	Err      error
+}
+
+// Observer is called once per HTTP attempt.
+type Observer func(ctx context.Context, call Call)
+
+// NewRequest builds a request for op. path is relative to the organization's host and must start
+// with /api/v1/. body, when not nil, is encoded as JSON.
+func (c *Client) NewRequest(op, method, path string, query url.Values, body any) (*Request, error) {
+	if !strings.HasPrefix(path, "/api/v1/") {
+		return nil, fmt.Errorf("gladly: %s: path %q must start with /api/v1/", op, path)
+	}
+	r := &Request{Op: op, Method: method, Path: path, Query: query, Retryable: method == http.MethodGet}
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, fmt.Errorf("gladly: %s: encode body: %w", op, err)
+		}
+		r.Body = b
+	}
+	return r, nil
+}
+
+// Do sends req, retrying where req.Retryable allows, and decodes a JSON answer into v (when v is
+// not nil and the answer has a body). Non-2xx answers return a *Error (or *RateLimitError,
+// *MovedError); the Response is returned whenever one arrived.
+func (c *Client) Do(ctx context.Context, req *Request, v any) (*Response, error) {
+	resp, err := c.send(ctx, req)
+	if err != nil {
+		return resp, err
+	}
+	defer resp.Body.Close()
+	if v == nil || resp.StatusCode == http.StatusNoContent {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+		return resp, nil
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return resp, fmt.Errorf("gladly: %s: read body: %w", req.Op, err)
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return resp, nil
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return resp, fmt.Errorf("gladly: %s: decode %s answer: %w", req.Op, req.Method, err)
+	}
+	return resp, nil
+}
+
+// DoRaw sends req like Do but leaves the body unread: the caller streams it and must close it.
+// Used for CSV reports, JSON-lines events, export files and recordings.
+func (c *Client) DoRaw(ctx context.Context, req *Request) (*Response, error) {
+	return c.send(ctx, req)
+}
+
+// send performs the attempts. On success the returned response's body is open.
+func (c *Client) send(ctx context.Context, req *Request) (*Response, error) {
+	limiter := c.limiter
+	if req.Report {
+		limiter = c.reportLimiter
+	}
+	bo := c.retry.backOff()
+	var lastErr error
+	var lastResp *Response
+	for attempt := 1; ; attempt++ {
+		waitStart := time.Now()
+		release, err := limiter.Wait(ctx)
+		if err != nil {
+			if lastErr != nil {
+				return lastResp, lastErr
+			}
+			return nil, fmt.Errorf("gladly: %s: rate limiter: %w", req.Op, err)
+		}
+		wait := time.Since(waitStart)
+
+		hreq, err := c.httpRequest(ctx, req)
+		if err != nil {
+			release()
+			return nil, err
+		}
+		start := time.Now()
+		hresp, err := c.httpClient.Do(hreq)
+		dur := time.Since(start)
+
+		var resp *Response
+		var callErr error
+		if err != nil {
+			callErr = c.transportError(req, err)
+		} else {
+			resp = newResponse(hresp, attempt)
+			if hresp.StatusCode >= 300 {
+				callErr = decodeError(req, hresp)
+				_ = hresp.Body.Close()
+			}
+		}
+		if resp != nil && resp.StatusCode < 300 {
+			// The limiter slot is held until the body is consumed: Gladly counts a report as
+			// in flight while it streams.
+			resp.Body = &releasingBody{ReadCloser: resp.Body, release: release}
+		} else {
+			release()
+		}
+		c.observe(ctx, Call{Op: req.Op, Method: req.Method, Status: statusOf(resp), Attempt: attempt, Duration: dur, Wait: wait, Err: callErr})
+		if callErr == nil {
+			return resp, nil
+		}
+		lastErr, lastResp = callErr, resp
+
+		if !req.Retryable || !retryableFailure(resp, callErr) || ctx.Err() != nil {
+			return resp, callErr
+		}
+		if attempt >= max(c.retry.MaxAttempts, 1) {
+			return resp, callErr
+		}
+		delay := bo.NextBackOff()
+		if ra := retryAfter(callErr); ra > delay {
+			delay = ra
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay {
+			return resp, callErr // no time left for another attempt
+		}
+		c.logger.Debug().Str("op", req.Op).Int("attempt", attempt).Int("status", statusOf(resp)).
+			Dur("delay", delay).Err(callErr).Msg("gladly: retrying")
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return resp, callErr
+		case <-t.C:
+		}
+	}
+}
+
+func (c *Client) httpRequest(ctx context.Context, req *Request) (*http.Request, error) {
+	u := *c.baseURL
+	p, err := url.PathUnescape(req.Path)
+	if err != nil {
+		return nil, fmt.Errorf("gladly: %s: bad path: %w", req.Op, err)
+	}
+	u.Path, u.RawPath = p, req.Path
+	if len(req.Query) > 0 {
+		u.RawQuery = req.Query.Encode()
+	}
+	var body io.Reader
+	if req.Body != nil {
+		body = bytes.NewReader(req.Body)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, req.Method, u.String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("gladly: %s: build request: %w", req.Op, err)
+	}
+	if req.Body != nil {
+		hreq.Header.Set("Content-Type", "application/json")
+	}
+	accept := req.Accept
+	if accept == "" {
+		accept = "application/json"
+	}
+	hreq.Header.Set("Accept", accept)
+	hreq.Header.Set("User-Agent", "gladgraph-gladly-go")
+	if !req.Public && (c.username != "" || c.token != "") {
+		hreq.SetBasicAuth(c.username, c.token)
+	}
+	return hreq, nil
+}
+
+// transportError wraps a network failure without the URL (its query may hold an email address).
+func (c *Client) transportError(req *Request, err error) error {
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		err = uerr.Err
+	}
+	return &TransportError{Op: req.Op, Method: req.Method, Path: req.Path, Err: err}
+}
+
+func (c *Client) observe(ctx context.Context, call Call) {
+	for _, o := range c.observers {
+		o(ctx, call)
+	}
+}
+
+func newResponse(h *http.Response, attempt int) *Response {
+	r := &Response{Response: h, Attempts: attempt, RateLimit: RateLimit{Limit: -1, Remaining: -1}}
+	if v := h.Header.Get("Gladly-Limited-Data"); v != "" {
+		r.Limited, _ = strconv.ParseBool(v)
+	}
+	r.Location = h.Header.Get("Location")
+	if n, err := strconv.Atoi(h.Header.Get("Ratelimit-Limit-Second")); err == nil {
+		r.RateLimit.Limit = n
+	}
+	if n, err := strconv.Atoi(h.Header.Get("Ratelimit-Remaining-Second")); err == nil {
+		r.RateLimit.Remaining = n
+	}
+	return r
+}
+
+func statusOf(r *Response) int {
+	if r == nil {
+		return 0
+	}
+	return r.StatusCode
+}
+
+// retryableFailure reports whether a failed attempt may be repeated (for a retryable request).
+func retryableFailure(resp *Response, err error) bool {
+	var te *TransportError
+	if errors.As(err, &te) {
+		return true
+	}
+	switch statusOf(resp) {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// releasingBody releases a limiter slot when the body is closed.
+type releasingBody struct {
+	io.ReadCloser
+	release func()
+	done    bool
+}
+
+func (b *releasingBody) Close() error {
+	err := b.ReadCloser.Close()
+	if !b.done {
+		b.done = true
+		b.release()
+	}
+	return err
+}
+
+// apiPath fills each %s of format with a path-escaped id, so that an id cannot change the path.
+// An empty id is refused: it would address a different endpoint (the collection).
+func apiPath(format string, ids ...string) (string, error) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		if id == "" {
+			return "", &ArgumentError{Detail: "empty id in " + format}
+		}
+		args[i] = url.PathEscape(id)
+	}
+	return fmt.Sprintf(format, args...), nil
+}
+
+// call builds and sends one request: the shape every service method shares.
+func (c *Client) call(ctx context.Context, op, method string, query url.Values, body, v any, format string, ids ...string) (*Response, error) {
+	p, err := apiPath(format, ids...)
+	if err != nil {
+		return nil, err
+	}
+	req, err := c.NewRequest(op, method, p, query, body)
+	if err != nil {
+		return nil, err
+	}
+	return c.Do(ctx, req, v)
+}
+
+// get fetches one JSON document (an object or a list) of type T.
+func get[T any](ctx context.Context, c *Client, op string, query url.Values, format string, ids ...string) (T, *Response, error) {
+	var v T
+	resp, err := c.call(ctx, op, http.MethodGet, query, nil, &v, format, ids...)
+	if err != nil {
+		var zero T
+		return zero, resp, err
+	}
+	return v, resp, nil
+}
