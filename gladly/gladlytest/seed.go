@@ -43,6 +43,21 @@ var (
 
 const DemoCustomerEmail = "ada@example.com"
 
+// Demo fixture objects that more than one resource refers to.
+var (
+	// DemoOpenConversationID is Ada's OPEN conversation, whose timeline holds a chat, an email,
+	// a phone call (with transcript and recording), a note and a topic change.
+	DemoOpenConversationID = fixtureID("conversation/ada-open")
+	// DemoPhoneCallItemID is the phone-call item of that conversation (recording + transcript).
+	DemoPhoneCallItemID = fixtureID("item/ada-phone-call")
+	// DemoAutomationSessionID is the demo's message-automation session (with Ada, over chat).
+	DemoAutomationSessionID = fixtureID("automation-session/ada-chat")
+)
+
+// DemoCustomAttributeID returns the fixture id of a conversation custom attribute by key
+// ("orderId", "carrier").
+func DemoCustomAttributeID(key string) string { return fixtureID("custom-attribute/" + key) }
+
 // fixtureID derives a stable Gladly-shaped id (22 base64url characters) from a name.
 func fixtureID(name string) string {
 	sum := sha256.Sum256([]byte("gladlytest/" + name))
