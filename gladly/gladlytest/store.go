@@ -60,7 +60,9 @@ func (s *Server) emit(typ string, initiator *gladly.Actor, content map[string]an
 }
 
 // apiActor is the actor of changes made through the API by the request's user.
-func (s *Server) apiActor() *gladly.Actor { return &gladly.Actor{ID: s.db.apiAgent, Type: gladly.ActorAPI} }
+func (s *Server) apiActor() *gladly.Actor {
+	return &gladly.Actor{ID: s.db.apiAgent, Type: gladly.ActorAPI}
+}
 
 // newID returns a fresh Gladly-shaped id. Callers hold s.mu.
 func (s *Server) newID() string { return idFrom(s.rng) }
