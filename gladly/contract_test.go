@@ -158,10 +158,18 @@ func loadSpec(t testing.TB) *openapi3.T {
 //   - a "required" written as the string "-id -label" (message-automation menu items) instead
 //     of a list: read as ["id", "label"];
 //   - createTaskComment lists "message" as required though its property is "comment" (and
-//     Gladly's samples send "comment"): read as required ["agentId", "comment"].
+//     Gladly's samples send "comment"): read as required ["agentId", "comment"];
+//   - deleteAnswerContentByLanguageAndType's 400 is oneOf [Error, ErrorsWithMeta], but Error
+//     requires nothing, so every ErrorsWithMeta body matches both and no body can satisfy the
+//     oneOf: read as ErrorsWithMeta, the {"errors":[…]} shape all seven of its examples use.
 func mendSpec(v any) {
 	switch x := v.(type) {
 	case map[string]any:
+		if one, ok := x["oneOf"].([]any); ok && len(one) == 2 &&
+			refTo(one[0], "#/components/schemas/Error") && refTo(one[1], "#/components/schemas/ErrorsWithMeta") {
+			delete(x, "oneOf")
+			x["$ref"] = "#/components/schemas/ErrorsWithMeta"
+		}
 		if r, ok := x["required"].(string); ok {
 			var list []any
 			for _, f := range strings.Fields(r) {
@@ -184,6 +192,12 @@ func mendSpec(v any) {
 			mendSpec(c)
 		}
 	}
+}
+
+// refTo reports whether v is a schema {"$ref": ref}.
+func refTo(v any, ref string) bool {
+	m, ok := v.(map[string]any)
+	return ok && m["$ref"] == ref
 }
 
 func init() {
