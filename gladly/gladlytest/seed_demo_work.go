@@ -43,6 +43,11 @@ const (
 // otherDemoCustomers have a little history of their own.
 var otherDemoCustomers = []string{"Charles Babbage", "Mary Somerville", "Grace Hopper"}
 
+// DemoCustomerIDOf returns the fixture id of a demo customer other than Ada by name ("Charles
+// Babbage", "Mary Somerville", "Grace Hopper"). Charles and Mary have only closed conversations;
+// Grace has an open one without topics.
+func DemoCustomerIDOf(name string) string { return fixtureID("customer/" + slug(name)) }
+
 func (s *Server) seedDemoWork() {
 	epoch := s.seedEpoch()
 	s.seedAdaOpen(epoch.Add(-2 * 24 * time.Hour))
@@ -211,7 +216,7 @@ func (s *Server) seedAdaTasks(epoch time.Time) {
 // seedOtherDemoWork gives Charles, Mary and Grace a little history: Charles and Mary closed
 // conversations only (so their profiles can be deleted), Grace an open one.
 func (s *Server) seedOtherDemoWork(epoch time.Time) {
-	id := func(name string) string { return fixtureID("customer/" + slug(name)) }
+	id := DemoCustomerIDOf
 	hedy, alan := DemoAgentID("Hedy Lamarr"), DemoAgentID("Alan Turing")
 
 	charles := &gladly.Conversation{ID: fixtureID("conversation/charles"), CustomerID: id("Charles Babbage"), InboxID: DemoInboxID("Email"), AgentID: hedy,

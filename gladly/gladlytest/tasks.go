@@ -118,7 +118,7 @@ func (s *Server) createTask(w http.ResponseWriter, r *http.Request) {
 	if in.Assignee == nil {
 		errs = append(errs, fieldError{Attr: "assignee", Code: "blank", Detail: "assignee cannot be blank"})
 	}
-	errs = append(errs, s.checkTaskFields(&in, time.Time{})...)
+	errs = append(errs, s.checkTaskFields(&in, nil)...)
 	if len(errs) > 0 {
 		badRequest(w, errs...)
 		return
@@ -136,8 +136,8 @@ func (s *Server) createTask(w http.ResponseWriter, r *http.Request) {
 }
 
 // checkTaskFields validates the task fields present in in. currentDue is the task's due date
-// when updating: re-sending it unchanged is fine even once it has passed.
-func (s *Server) checkTaskFields(in *taskBody, currentDue time.Time) []fieldError {
+// when updating (nil when creating): re-sending it unchanged is fine even once it has passed.
+func (s *Server) checkTaskFields(in *taskBody, currentDue *time.Time) []fieldError {
 	var errs []fieldError
 	if in.Status != nil && *in.Status != gladly.TaskOpen && *in.Status != gladly.TaskClosed {
 		errs = append(errs, fieldError{Attr: "status", Code: "invalid", Detail: "status must be one of [OPEN, CLOSED]"})
@@ -157,7 +157,7 @@ func (s *Server) checkTaskFields(in *taskBody, currentDue time.Time) []fieldErro
 			errs = append(errs, fieldError{Attr: "dueAt", Code: "blank", Detail: "dueAt cannot be blank"})
 		case err != nil:
 			errs = append(errs, fieldError{Attr: "dueAt", Code: "invalid", Detail: "dueAt must be an RFC3339 timestamp"})
-		case !due.After(s.now()) && !due.Equal(currentDue):
+		case !due.After(s.now()) && (currentDue == nil || !due.Equal(*currentDue)):
 			errs = append(errs, fieldError{Attr: "dueAt", Code: "invalid", Detail: "dueAt must be in the future"})
 		}
 	}
@@ -181,7 +181,7 @@ func (s *Server) updateTask(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.ID = nil // read-only: a fetched task sent back whole keeps its id
-	if errs := s.checkTaskFields(&in, t.DueAt); len(errs) > 0 {
+	if errs := s.checkTaskFields(&in, &t.DueAt); len(errs) > 0 {
 		badRequest(w, errs...)
 		return
 	}
