@@ -158,52 +158,10 @@ func loadSpec(t testing.TB) *openapi3.T {
 //   - a "required" written as the string "-id -label" (message-automation menu items) instead
 //     of a list: read as ["id", "label"];
 //   - createTaskComment lists "message" as required though its property is "comment" (and
-//     Gladly's samples send "comment"): read as required ["agentId", "comment"];
-//   - addNoteToConversation requires "content" though its only property is "body" (its example
-//     nests {"content":{"body":…}}; the freeform-topics body has the same stray "content" next to
-//     an add/remove example, a sign of a copied required list): read as the schema's properties
-//     say, required ["body"]. The fake accepts both shapes;
-//   - an assignee's agentId is a plain string, yet Gladly's samples send "agentId": null to leave
-//     a conversation or task in the inbox with no agent: read as nullable;
-//   - addTopicToConversation requires "topicIDs" though its property and example are "topicIds":
-//     a required name that differs from a property only in case is read as the property;
-//   - the Task schema requires "content", which it does not have (a task's text is "body", which
-//     every sample carries): a required "content" beside a "body" and no "content" property is
-//     dropped;
-//   - some Location headers (notes, replies, redactions) have a schema without a type, which a
-//     validator cannot decode: read as a string, like every other Location.
+//     Gladly's samples send "comment"): read as required ["agentId", "comment"].
 func mendSpec(v any) {
 	switch x := v.(type) {
 	case map[string]any:
-		if req, ok := x["required"].([]any); ok {
-			if props, ok := x["properties"].(map[string]any); ok {
-				if props["body"] != nil && props["content"] == nil {
-					req = slices.DeleteFunc(req, func(r any) bool { return r == "content" })
-					x["required"] = req
-				}
-				for i, r := range req {
-					name, _ := r.(string)
-					for p := range props {
-						if p != name && strings.EqualFold(p, name) {
-							req[i] = p
-						}
-					}
-				}
-			}
-		}
-		if loc, ok := x["Location"].(map[string]any); ok {
-			if schema, ok := loc["schema"].(map[string]any); ok && schema["type"] == nil && schema["$ref"] == nil {
-				schema["type"] = "string"
-			}
-		}
-		if x["title"] == "Content of note to add" {
-			x["required"] = []any{"body"}
-		}
-		if props, ok := x["properties"].(map[string]any); ok && props["inboxId"] != nil {
-			if agent, ok := props["agentId"].(map[string]any); ok {
-				agent["nullable"] = true
-			}
-		}
 		if r, ok := x["required"].(string); ok {
 			var list []any
 			for _, f := range strings.Fields(r) {
@@ -218,6 +176,7 @@ func mendSpec(v any) {
 				}
 			}
 		}
+		mendWorkSpec(x)
 		for _, c := range x {
 			mendSpec(c)
 		}

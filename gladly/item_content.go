@@ -445,3 +445,48 @@ func (c UnknownContent) MarshalJSON() ([]byte, error) {
 	}
 	return c.Raw, nil
 }
+
+// CustomChannelMessage is the content of a message on a custom channel. Gladly's spec does not
+// name its content type (its "type" is TEXT or FILES), so it arrives as *UnknownContent; see
+// UnknownContent.CustomChannel.
+type CustomChannelMessage struct {
+	CustomChannelID string               `json:"customChannelId"`
+	CompanyAddress  string               `json:"companyAddress"`
+	CustomerAddress string               `json:"customerAddress"`
+	GroupID         string               `json:"groupId,omitempty"`
+	GroupName       string               `json:"groupName,omitempty"`
+	SessionID       string               `json:"sessionId"`
+	Type            string               `json:"type"` // TEXT or FILES
+	Content         CustomChannelBody    `json:"content"`
+	Status          *CustomChannelStatus `json:"status,omitempty"`
+}
+
+// CustomChannelBody is a custom-channel message's text, or its files with an optional caption.
+type CustomChannelBody struct {
+	Text    string              `json:"text,omitempty"`
+	Caption string              `json:"caption,omitempty"`
+	Files   []CustomChannelFile `json:"files,omitempty"`
+}
+
+// CustomChannelFile is one file of a FILES message; Gladly-hosted URLs need credentials.
+type CustomChannelFile struct {
+	FileName string `json:"fileName,omitempty"`
+	URL      string `json:"url"`
+}
+
+// CustomChannelStatus is a custom-channel message's delivery status (SENDING, SENT, ACCEPTED,
+// DELIVERED, READ or FAILED) and why.
+type CustomChannelStatus struct {
+	Value   string `json:"value"`
+	Details string `json:"details,omitempty"`
+}
+
+// CustomChannel decodes the content as a custom-channel message, recognized by its
+// customChannelId; ok is false for any other content.
+func (c *UnknownContent) CustomChannel() (msg *CustomChannelMessage, ok bool) {
+	var m CustomChannelMessage
+	if json.Unmarshal(c.Raw, &m) != nil || m.CustomChannelID == "" {
+		return nil, false
+	}
+	return &m, true
+}

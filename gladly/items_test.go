@@ -275,6 +275,9 @@ func TestItemContentRoundTrip(t *testing.T) {
 				if u.ContentType() != head.Type {
 					t.Errorf("unknown content type %q, want %q", u.ContentType(), head.Type)
 				}
+				if cc, ok := u.CustomChannel(); ok != (tc.name == "custom channel") || (ok && (cc.Type != "FILES" || len(cc.Content.Files) != 1 || cc.Status.Value != "DELIVERED")) {
+					t.Errorf("as a custom-channel message: %+v, %v", cc, ok)
+				}
 				if !bytes.Contains(out, []byte(tc.content)) {
 					t.Errorf("unknown content not written back byte for byte: %s", out)
 				}
