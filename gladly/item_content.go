@@ -274,6 +274,7 @@ type RecordingSummary struct {
 // of Gladly's examples sends a string ("100"); both decode. It encodes as an integer.
 type Seconds int
 
+// UnmarshalJSON accepts a number, a numeric string or null.
 func (s *Seconds) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if bytes.Equal(b, []byte("null")) {
@@ -437,8 +438,10 @@ type UnknownContent struct {
 	Raw  json.RawMessage
 }
 
+// ContentType is the content's "type" as received (empty when it had none).
 func (c *UnknownContent) ContentType() string { return c.Type }
 
+// MarshalJSON writes Raw back unchanged.
 func (c UnknownContent) MarshalJSON() ([]byte, error) {
 	if len(c.Raw) == 0 {
 		return withType(c.Type, struct{}{})
