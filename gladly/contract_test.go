@@ -184,6 +184,7 @@ func mendSpec(v any) {
 				}
 			}
 		}
+		mendWorkSpec(x)
 		for _, c := range x {
 			mendSpec(c)
 		}
