@@ -7,10 +7,6 @@ import (
 
 // mendWorkSpec repairs, in memory, the spec's defects met by the work operations (tasks,
 // conversations, notes); mendSpec calls it on every object of the document:
-//   - addNoteToConversation requires "content" though its only property is "body" (its example
-//     nests {"content":{"body":…}}; the freeform-topics body has the same stray "content" next to
-//     an add/remove example, a sign of a copied required list): read as the schema's properties
-//     say, required ["body"]. The fake accepts both shapes;
 //   - the Task schema requires "content", which it does not have (a task's text is "body", which
 //     every sample carries): a required "content" beside a "body" and no "content" property is
 //     dropped;
@@ -23,7 +19,8 @@ import (
 func mendWorkSpec(x map[string]any) {
 	props, _ := x["properties"].(map[string]any)
 	if req, ok := x["required"].([]any); ok && props != nil {
-		if props["body"] != nil && props["content"] == nil {
+		// Not the note body: its required "content" is what its example sends ({"content":{"body":…}}).
+		if props["body"] != nil && props["content"] == nil && x["title"] != "Content of note to add" {
 			req = slices.DeleteFunc(req, func(r any) bool { return r == "content" })
 			x["required"] = req
 		}
@@ -35,9 +32,6 @@ func mendWorkSpec(x map[string]any) {
 				}
 			}
 		}
-	}
-	if x["title"] == "Content of note to add" {
-		x["required"] = []any{"body"}
 	}
 	if props != nil && props["inboxId"] != nil {
 		if agent, ok := props["agentId"].(map[string]any); ok {

@@ -126,13 +126,16 @@ func (s *ConversationsService) RemoveTopic(ctx context.Context, id, topicID stri
 // The body carries no id, so the request is never repeated: after a transport error the note may
 // or may not exist.
 //
-// The spec's schema describes the body as {"body": …} while its example nests it as
-// {"content": {"body": …}}; the schema is the normative part, so that is what is sent.
+// The spec's schema lists a "body" property but requires "content", and its example sends
+// {"content": {"body": …}} — the shape a note also has when read back; that is what is sent.
 // Gladly: POST /api/v1/conversations/{conversationId}/notes (addNoteToConversation)
 func (s *ConversationsService) AddNote(ctx context.Context, id, body string) (string, *Response, error) {
-	req := struct {
+	type noteContent struct {
 		Body string `json:"body"`
-	}{body}
+	}
+	req := struct {
+		Content noteContent `json:"content"`
+	}{noteContent{body}}
 	resp, err := s.client.call(ctx, "addNoteToConversation", http.MethodPost, nil, req, nil, "/api/v1/conversations/%s/notes", id)
 	if err != nil {
 		return "", resp, err
