@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -303,5 +304,27 @@ func TestWindowLimiter(t *testing.T) {
 	defer cancel()
 	if _, err := l.Wait(ctx); !errors.Is(err, gladly.ErrLimiterDeadline) {
 		t.Errorf("wait past the deadline: %v, want ErrLimiterDeadline", err)
+	}
+}
+
+// TestDecodedObjectsEncodeAsReceived: an object decoded from Gladly re-encodes byte for byte,
+// unknown fields included (the cache and remoteData rely on it).
+func TestDecodedObjectsEncodeAsReceived(t *testing.T) {
+	t.Parallel()
+	raw := `{"id":"c1","name":"Ada","futureField":{"x":[1,2]},"createdAt":"2019-02-21T07:15:18.07272933Z"}`
+	var list []*gladly.Customer
+	if err := json.Unmarshal([]byte("["+raw+","+raw+"]"), &list); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "[" + raw + "," + raw + "]"; string(b) != want {
+		t.Errorf("re-encoded %s, want %s", b, want)
+	}
+	built, err := json.Marshal(gladly.Customer{ID: "c2", Name: "Built"})
+	if err != nil || string(built) != `{"id":"c2","name":"Built"}` {
+		t.Errorf("a customer built in Go encodes as %s, %v", built, err)
 	}
 }

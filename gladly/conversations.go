@@ -1,7 +1,6 @@
 package gladly
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -38,11 +37,13 @@ type Conversation struct {
 // UnmarshalJSON decodes a conversation and keeps the raw JSON.
 func (c *Conversation) UnmarshalJSON(b []byte) error {
 	type plain Conversation
-	if err := json.Unmarshal(b, (*plain)(c)); err != nil {
-		return err
-	}
-	c.Raw = bytes.Clone(b)
-	return nil
+	return decodeKeepingRaw(b, (*plain)(c), &c.Raw)
+}
+
+// MarshalJSON writes a conversation back as Gladly sent it (from its fields when built in Go).
+func (c Conversation) MarshalJSON() ([]byte, error) {
+	type plain Conversation
+	return encodeRawOr(c.Raw, plain(c))
 }
 
 // ConversationAttribute is one freeform-topic value on a conversation.

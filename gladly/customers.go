@@ -1,7 +1,6 @@
 package gladly
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -31,11 +30,13 @@ type Customer struct {
 // UnmarshalJSON decodes a customer and keeps the raw JSON.
 func (c *Customer) UnmarshalJSON(b []byte) error {
 	type plain Customer
-	if err := json.Unmarshal(b, (*plain)(c)); err != nil {
-		return err
-	}
-	c.Raw = bytes.Clone(b)
-	return nil
+	return decodeKeepingRaw(b, (*plain)(c), &c.Raw)
+}
+
+// MarshalJSON writes a customer back as Gladly sent it (from its fields when built in Go).
+func (c Customer) MarshalJSON() ([]byte, error) {
+	type plain Customer
+	return encodeRawOr(c.Raw, plain(c))
 }
 
 // Email is one of a customer's email addresses.

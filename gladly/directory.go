@@ -1,7 +1,6 @@
 package gladly
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 )
@@ -19,11 +18,13 @@ type Agent struct {
 // UnmarshalJSON decodes an agent and keeps the raw JSON.
 func (a *Agent) UnmarshalJSON(b []byte) error {
 	type plain Agent
-	if err := json.Unmarshal(b, (*plain)(a)); err != nil {
-		return err
-	}
-	a.Raw = bytes.Clone(b)
-	return nil
+	return decodeKeepingRaw(b, (*plain)(a), &a.Raw)
+}
+
+// MarshalJSON writes an agent back as Gladly sent it (from its fields when built in Go).
+func (a Agent) MarshalJSON() ([]byte, error) {
+	type plain Agent
+	return encodeRawOr(a.Raw, plain(a))
 }
 
 // Team is a named group of agents.
@@ -40,11 +41,13 @@ type Team struct {
 // UnmarshalJSON decodes a team and keeps the raw JSON.
 func (t *Team) UnmarshalJSON(b []byte) error {
 	type plain Team
-	if err := json.Unmarshal(b, (*plain)(t)); err != nil {
-		return err
-	}
-	t.Raw = bytes.Clone(b)
-	return nil
+	return decodeKeepingRaw(b, (*plain)(t), &t.Raw)
+}
+
+// MarshalJSON writes a team back as Gladly sent it (from its fields when built in Go).
+func (t Team) MarshalJSON() ([]byte, error) {
+	type plain Team
+	return encodeRawOr(t.Raw, plain(t))
 }
 
 // Inbox is a queue that conversations and tasks are assigned to.

@@ -49,9 +49,12 @@ func (it *Item) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// MarshalJSON encodes an item with its content's "type"; unknown content is written back as it
-// was received.
+// MarshalJSON writes a decoded item back as Gladly sent it; an item built in Go is encoded with
+// its content's "type" (unknown content as it was received).
 func (it Item) MarshalJSON() ([]byte, error) {
+	if len(it.Raw) > 0 {
+		return it.Raw, nil
+	}
 	type plain Item
 	content := json.RawMessage("null")
 	if it.Content != nil {

@@ -1,7 +1,6 @@
 package gladly
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -34,11 +33,13 @@ type Task struct {
 // UnmarshalJSON decodes a task and keeps the raw JSON.
 func (t *Task) UnmarshalJSON(b []byte) error {
 	type plain Task
-	if err := json.Unmarshal(b, (*plain)(t)); err != nil {
-		return err
-	}
-	t.Raw = bytes.Clone(b)
-	return nil
+	return decodeKeepingRaw(b, (*plain)(t), &t.Raw)
+}
+
+// MarshalJSON writes a task back as Gladly sent it (from its fields when built in Go).
+func (t Task) MarshalJSON() ([]byte, error) {
+	type plain Task
+	return encodeRawOr(t.Raw, plain(t))
 }
 
 // TaskComment is an agent's comment on a task.
@@ -56,11 +57,13 @@ type TaskComment struct {
 // UnmarshalJSON decodes a task comment and keeps the raw JSON.
 func (c *TaskComment) UnmarshalJSON(b []byte) error {
 	type plain TaskComment
-	if err := json.Unmarshal(b, (*plain)(c)); err != nil {
-		return err
-	}
-	c.Raw = bytes.Clone(b)
-	return nil
+	return decodeKeepingRaw(b, (*plain)(c), &c.Raw)
+}
+
+// MarshalJSON writes a task comment back as Gladly sent it (from its fields when built in Go).
+func (c TaskComment) MarshalJSON() ([]byte, error) {
+	type plain TaskComment
+	return encodeRawOr(c.Raw, plain(c))
 }
 
 // ListTasksOptions filters a customer's tasks.
