@@ -64,8 +64,10 @@ func parseISOTime(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// getEvents streams the events of the asked entities recorded in [startAt, endAt), oldest
-// first, one JSON object per line.
+// getEvents streams the events of the asked entities recorded from startAt to endAt, both
+// included (an event recorded in the millisecond of the request is in its default window),
+// oldest first, one JSON object per line. Gladly's stream lags up to 15 s behind real time;
+// the fake's does not.
 func (s *Server) getEvents(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	now := s.now()
@@ -105,7 +107,7 @@ func (s *Server) getEvents(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	var picked []event
 	for _, ev := range s.db.events {
-		if !ev.Timestamp.Before(startAt) && ev.Timestamp.Before(endAt) && slices.Contains(entities, eventEntity(ev.Type)) {
+		if !ev.Timestamp.Before(startAt) && !ev.Timestamp.After(endAt) && slices.Contains(entities, eventEntity(ev.Type)) {
 			picked = append(picked, ev)
 		}
 	}
