@@ -228,7 +228,10 @@ func TestWebhookRules(t *testing.T) {
 	}
 	for _, err := range []error{
 		func() error { _, _, err := cl.Webhooks.Get(ctx, "no-such-webhook"); return err }(),
-		func() error { _, err := cl.Webhooks.Update(ctx, "no-such-webhook", &gladly.UpdateWebhookRequest{Name: &name}); return err }(),
+		func() error {
+			_, err := cl.Webhooks.Update(ctx, "no-such-webhook", &gladly.UpdateWebhookRequest{Name: &name})
+			return err
+		}(),
 		func() error { _, err := cl.Webhooks.Delete(ctx, "no-such-webhook"); return err }(),
 	} {
 		if !errors.As(err, &ge) || ge.StatusCode != http.StatusNotFound || len(ge.Errors) != 0 {
@@ -336,7 +339,7 @@ func TestWebhookDeliveries(t *testing.T) {
 	ctx := t.Context()
 
 	if _, _, err := cl.Webhooks.Create(ctx, &gladly.CreateWebhookRequest{URL: rc.URL, Enabled: true,
-		Events:      []string{gladly.EventCustomerProfileCreated, gladly.EventCustomerProfileUpdated},
+		Events:      []string{gladly.EventCustomerProfileCreated, gladly.EventCustomerProfileUpdated, gladly.EventCustomerMerged},
 		Credentials: &gladly.WebhookCredentials{Username: "hook-user", Password: "hook-pw", Realm: "gladly"},
 		Headers:     map[string]string{"X-API-Key": "k3y"}}); err != nil {
 		t.Fatal(err)
@@ -357,6 +360,9 @@ func TestWebhookDeliveries(t *testing.T) {
 	if _, err := cl.Customers.Update(ctx, id, &gladly.UpdateCustomerRequest{Name: &name}); err != nil {
 		t.Fatal(err)
 	}
+	if err := srv.MergeCustomers(id, gladlytest.DemoCustomerID); err != nil {
+		t.Fatal(err)
+	}
 	if err := srv.WaitWebhookDeliveries(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -372,13 +378,13 @@ func TestWebhookDeliveries(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ev.IDs().CustomerID != id || ev.Timestamp.IsZero() || ev.Initiator == nil {
+		if ids := ev.IDs(); (ids.CustomerID != id && ids.SourceCustomerID != id) || ev.Timestamp.IsZero() || ev.ID == "" {
 			t.Errorf("event %s", d.Body)
 		}
 		got = append(got, ev.Type)
 	}
 	slices.Sort(got)
-	if want := []string{gladly.EventCustomerProfileCreated, gladly.EventCustomerProfileUpdated}; !slices.Equal(got, want) {
+	if want := []string{gladly.EventCustomerMerged, gladly.EventCustomerProfileCreated, gladly.EventCustomerProfileUpdated}; !slices.Equal(got, want) {
 		t.Errorf("delivered %v, want %v", got, want)
 	}
 	for _, d := range other.deliveries() {

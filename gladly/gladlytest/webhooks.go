@@ -190,7 +190,7 @@ func validHeaderName(k string) bool {
 // webhookURLTaken reports whether another webhook than self uses u. Callers hold s.mu.
 func (s *Server) webhookURLTaken(u, self string) bool {
 	for _, h := range s.db.admin.webhooks.list() {
-		if h.view.ID != self && strings.EqualFold(h.view.URL, u) {
+		if h.view.ID != self && h.view.URL == u {
 			return true
 		}
 	}
