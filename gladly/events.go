@@ -1,9 +1,15 @@
 package gladly
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"time"
 )
 
@@ -56,4 +62,102 @@ func ParseEvent(b []byte) (*Event, error) {
 		return nil, errors.New("gladly: event without an id")
 	}
 	return &e, nil
+}
+
+// Entities of the events stream: each selects the event types of one family (AGENT_STATUS →
+// AGENT_STATUS/*; CONVERSATION → CONVERSATION/* and CONVERSATION_ASSIGNEE/*).
+const (
+	EntityAgentAvailability = "AGENT_AVAILABILITY"
+	EntityAgentStatus       = "AGENT_STATUS"
+	EntityContact           = "CONTACT"
+	EntityConversation      = "CONVERSATION"
+	EntityCustomer          = "CUSTOMER"
+	EntityCustomerProfile   = "CUSTOMER_PROFILE"
+	EntityPaymentRequest    = "PAYMENT_REQUEST"
+	EntityTask              = "TASK"
+)
+
+// EventsWindow is how far back the events stream reaches.
+const EventsWindow = 24 * time.Hour
+
+// ListEventsOptions selects events by the time Gladly recorded them.
+type ListEventsOptions struct {
+	// StartAt is required and must lie within the last 24 hours (EventsWindow).
+	StartAt time.Time
+	// EndAt is optional (Gladly's default is now) and must be after StartAt.
+	EndAt time.Time
+	// Entities are the families to include (Entity…); at least one.
+	Entities []string
+}
+
+// queryTime is the form of startAt/endAt: ISO 8601 at the stream's millisecond precision.
+const queryTime = "2006-01-02T15:04:05.000Z07:00"
+
+func (o ListEventsOptions) query() (url.Values, error) {
+	if o.StartAt.IsZero() {
+		return nil, &ArgumentError{Detail: "events: StartAt is required"}
+	}
+	if len(o.Entities) == 0 {
+		return nil, &ArgumentError{Detail: "events: at least one entity is required"}
+	}
+	q := url.Values{"startAt": {o.StartAt.UTC().Format(queryTime)}, "entities": o.Entities}
+	if !o.EndAt.IsZero() {
+		q.Set("endAt", o.EndAt.UTC().Format(queryTime))
+	}
+	return q, nil
+}
+
+// Stream calls fn for each event, oldest first, as the lines of Gladly's JSON-lines answer
+// arrive: the stream is never held in memory whole. An error from fn stops the stream and is
+// returned as is.
+// Gladly: GET /api/v1/events (getEvents)
+func (s *EventsService) Stream(ctx context.Context, opts ListEventsOptions, fn func(*Event) error) (*Response, error) {
+	q, err := opts.query()
+	if err != nil {
+		return nil, err
+	}
+	req, err := s.client.NewRequest("getEvents", http.MethodGet, "/api/v1/events", q, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Accept = "application/x-jsonlines"
+	resp, err := s.client.DoRaw(ctx, req)
+	if err != nil {
+		return resp, err
+	}
+	defer resp.Body.Close()
+	r := bufio.NewReader(resp.Body)
+	for n := 1; ; n++ {
+		line, rerr := r.ReadBytes('\n')
+		if len(bytes.TrimSpace(line)) > 0 {
+			ev, err := ParseEvent(line)
+			if err != nil {
+				return resp, fmt.Errorf("gladly: getEvents: line %d: %w", n, err)
+			}
+			if err := fn(ev); err != nil {
+				return resp, err
+			}
+		}
+		if rerr == io.EOF {
+			return resp, nil
+		}
+		if rerr != nil {
+			return resp, fmt.Errorf("gladly: getEvents: read stream: %w", rerr)
+		}
+	}
+}
+
+// List returns the selected events, oldest first. The window holds at most a day of events;
+// for large organizations prefer Stream.
+// Gladly: GET /api/v1/events (getEvents)
+func (s *EventsService) List(ctx context.Context, opts ListEventsOptions) ([]*Event, *Response, error) {
+	var events []*Event
+	resp, err := s.Stream(ctx, opts, func(e *Event) error {
+		events = append(events, e)
+		return nil
+	})
+	if err != nil {
+		return nil, resp, err
+	}
+	return events, resp, nil
 }

@@ -68,6 +68,9 @@ type config struct {
 	logLimit      int
 	now           func() time.Time
 	webhookClient *http.Client
+	// webhookRetryScale multiplies the webhook retry delays (0: Gladly's own); see
+	// WithWebhookRetryScale.
+	webhookRetryScale float64
 }
 
 // Option configures a Server.
@@ -172,6 +175,7 @@ func newServer(opts ...Option) (*Server, error) {
 
 // Close shuts the server down.
 func (s *Server) Close() {
+	s.stopWebhooks()
 	if s.hs != nil {
 		s.hs.Close()
 	}

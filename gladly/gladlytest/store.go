@@ -54,9 +54,12 @@ type event struct {
 	Content   map[string]any
 }
 
-// emit records an event. Callers hold s.mu.
+// emit records an event and sends it to the webhooks subscribed to it (asynchronously, see
+// deliver). Callers hold s.mu.
 func (s *Server) emit(typ string, initiator *gladly.Actor, content map[string]any) {
-	s.db.events = append(s.db.events, event{ID: s.newID(), Type: typ, Timestamp: s.nowMillis(), Initiator: initiator, Content: content})
+	ev := event{ID: s.newID(), Type: typ, Timestamp: s.nowMillis(), Initiator: initiator, Content: content}
+	s.db.events = append(s.db.events, ev)
+	s.deliver(ev)
 }
 
 // apiActor is the actor of changes made through the API by the request's user.
