@@ -329,10 +329,23 @@ func (s *Server) MergeCustomers(from, into string) error {
 		return fmt.Errorf("gladlytest: cannot merge %q into %q", from, into)
 	}
 	s.unindexCustomer(src)
+	// The event names each side's latest conversation (as it stood before the move).
+	lastConv := func(id string) string {
+		ids := s.db.work.convsByCustomer[id]
+		if len(ids) == 0 {
+			return ""
+		}
+		return ids[len(ids)-1]
+	}
+	srcConv, dstConv := lastConv(from), lastConv(into)
 	s.db.customers.delete(from)
 	s.db.merged[from] = into
 	s.db.work.mergeCustomer(from, into)
-	s.emit("CUSTOMER/MERGED", nil, map[string]any{"sourceCustomerId": from, "destinationCustomerId": into})
+	// Merges are an agent's act in Gladly's UI; the API user's agent stands in for that agent.
+	agent := &gladly.Actor{ID: s.db.apiAgent, Type: gladly.ActorAgent}
+	s.emit("CUSTOMER/MERGED", agent, map[string]any{"sourceCustomerId": from, "destinationCustomerId": into,
+		"sourceConversationId": srcConv, "destinationConversationId": dstConv})
+	s.emit("CUSTOMER_PROFILE/MERGED", nil, map[string]any{"sourceCustomerId": from, "destinationCustomerId": into})
 	return nil
 }
 

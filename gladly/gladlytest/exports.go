@@ -205,11 +205,21 @@ func exportCustomer(c *gladly.Customer) gladly.ExportCustomer {
 // exportItems returns the conversation items of [from, to) as conversation_items.jsonl lines
 // (the item shape of getItem), oldest first. Callers hold s.mu.
 //
-// TODO(lead): conversation items live in the work state (work.go, items.go), which does not
-// keep them yet on this branch; wire this to it when merging. Until then the file is empty.
+// exportItems returns the conversation items of [from, to), oldest first; like Gladly's export,
+// items the API does not serve are left out.
 func (s *Server) exportItems(from, to time.Time) []any {
-	_, _ = from, to
-	return nil
+	var items []*gladly.Item
+	for _, it := range s.db.work.items.list() {
+		if it.ConversationID != "" && servedByAPI(it) && !it.Timestamp.Before(from) && it.Timestamp.Before(to) {
+			items = append(items, it)
+		}
+	}
+	slices.SortStableFunc(items, func(a, b *gladly.Item) int { return a.Timestamp.Compare(b.Timestamp) })
+	out := make([]any, len(items))
+	for i, it := range items {
+		out[i] = it
+	}
+	return out
 }
 
 func (s *Server) seedExports() {
