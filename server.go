@@ -1,0 +1,338 @@
+// Command gladgraph serves the Gladly helpdesk as a GraphQL federation subgraph.
+//
+// With no Gladly configured it runs the demo: an in-memory Gladly (gladly/gladlytest) with the
+// demo fixture, an in-process cache, and GraphiQL at http://localhost:4001/. See README.md for
+// the configuration.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	stdlog "log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/rs/zerolog"
+
+	"github.com/gladgraph/gladgraph/gladly"
+	"github.com/gladgraph/gladgraph/gladly/gladlytest"
+	"github.com/gladgraph/gladgraph/graph"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
+		fmt.Fprintln(os.Stderr, "gladgraph:", err)
+		var ce *ConfigError
+		if errors.As(err, &ce) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx ends, then drains. Configuration comes from args and getenv; logs go to
+// stdout.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	return runWith(ctx, args, getenv, stdout, buildLayers, nil)
+}
+
+// runWith is run with the layers' builder and a hook told the listening address (for tests).
+func runWith(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer,
+	build func(*Backend) (Layers, error), listening func(addr string)) error {
+	cfg, err := loadConfig(args, getenv, stdout)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(stdout, cfg.LogFormat, cfg.LogLevel)
+
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (LISTEN_ADDR): %w", cfg.ListenAddr, err)
+	}
+	defer ln.Close()
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = defaultPublicURL(ln.Addr())
+	}
+
+	s, err := newServer(cfg, logger, build)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+
+	hs := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       max(cfg.Limits.RequestTimeout, 30*time.Second),
+		// No server-wide WriteTimeout: media streams may outlast any fixed bound. Each route
+		// sets its own write deadline instead (see deadlines and mediaHandler).
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       stdlog.New(logWriter{logger}, "", 0),
+		// Requests keep running when ctx ends: Shutdown drains them.
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- hs.Serve(ln) }()
+	logger.Info().Str("addr", ln.Addr().String()).Str("graphql", cfg.PublicURL+"/graphql").Msg("listening")
+	if listening != nil {
+		listening(ln.Addr().String())
+	}
+
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info().Dur("timeout", cfg.Limits.ShutdownTimeout).Msg("shutting down: draining requests")
+	s.health.draining.Store(true)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.Limits.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		logger.Warn().Err(err).Msg("shutdown: requests still running at the deadline were cut off")
+		_ = hs.Close()
+	}
+	logger.Info().Msg("stopped")
+	return nil
+}
+
+// server is everything run builds besides the listener.
+type server struct {
+	handler http.Handler
+	health  *health
+	close   func()
+}
+
+func newServer(cfg *Config, logger zerolog.Logger, build func(*Backend) (Layers, error)) (*server, error) {
+	var closers []func()
+	closeAll := func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			closeAll()
+		}
+	}()
+	metrics := newMetrics()
+
+	base, user, token := cfg.GladlyBaseURL, cfg.GladlyUsername, cfg.GladlyToken
+	if cfg.Demo() {
+		fake, err := startDemo(cfg.DemoFaults)
+		if err != nil {
+			return nil, err
+		}
+		closers = append(closers, fake.Close)
+		base, user, token = fake.URL, fake.Username, fake.Token
+		logDemo(logger, cfg, fake)
+	}
+	logCache(logger, cfg)
+	if cfg.Demo() {
+		logger.Info().Str("url", cfg.PublicURL+"/").Msg("demo: open this URL in a browser (GraphiQL); GraphQL is at " + cfg.PublicURL + "/graphql")
+	}
+	if cfg.MediaKeyGenerated {
+		logger.Warn().Msg("MEDIA_SIGNING_KEY is not set: media URLs are signed with a random key of this process; they stop working at restart and on other replicas")
+	}
+	logger.Info().Object("config", cfg).Msg("configuration")
+
+	client, err := gladly.NewClient(base,
+		gladly.WithBasicAuth(user, token),
+		gladly.WithRateLimit(gladly.NewWindowLimiter(cfg.GladlyRateLimit, time.Second)),
+		gladly.WithObserver(metrics.ObserveUpstream),
+		gladly.WithLogger(logger.With().Str("component", "gladly").Logger()),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("gladly client: %w", err)
+	}
+
+	var rdb redis.UniversalClient
+	if cfg.RedisURL != "" {
+		t, err := redisOptions(cfg.RedisURL)
+		if err != nil { // validated at load; kept for safety
+			return nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
+		rdb = t.client()
+		closers = append(closers, func() { _ = rdb.Close() })
+	}
+
+	signer := graph.NewMediaSigner(cfg.MediaSigningKey, client.Tenant(), cfg.PublicURL, cfg.MediaURLTTL)
+	b := &Backend{Config: cfg, Logger: logger, Gladly: client, Redis: rdb, Media: signer, Metrics: metrics.reg}
+	layers, err := build(b)
+	if err != nil {
+		return nil, fmt.Errorf("build the GraphQL layer: %w", err)
+	}
+	layers = layers.withDefaults()
+	closers = append(closers, layers.Close)
+
+	var recordings recordingGetter = unavailableRecordings{}
+	if g, ok := any(client.Items).(recordingGetter); ok {
+		recordings = g
+	}
+	h := &health{redis: rdb, org: client.Organization, now: time.Now}
+	mux := routes(cfg, metrics, h, layers, &mediaHandler{signer: signer, recordings: recordings, now: time.Now})
+
+	ok = true
+	return &server{handler: observe(logger, mux), health: h, close: closeAll}, nil
+}
+
+// routes mounts every route, each counted under its pattern and guarded by recoverer.
+func routes(cfg *Config, m *Metrics, h *health, l Layers, media http.Handler) *http.ServeMux {
+	mux := http.NewServeMux()
+	handle := func(pattern, route string, hd http.Handler) {
+		mux.Handle(pattern, m.instrument(route, recoverer(hd)))
+	}
+	ide := graph.GraphiQL(graph.GraphiQLOptions{Endpoint: "graphql", Title: "gladgraph"})
+	short := cfg.Limits.RequestTimeout + 5*time.Second
+
+	gql := http.MaxBytesHandler(withTimeout(cfg.Limits.RequestTimeout, l.GraphQL), cfg.Limits.MaxBodyBytes)
+	handle("/graphql", "/graphql", deadlines(short, graphqlOrIDE(ide, gql)))
+	handle("GET /{$}", "/", deadlines(short, ide))
+	handle("GET /graphiql/", "/graphiql/", deadlines(short, ide))
+	handle("GET /healthz", "/healthz", deadlines(short, http.HandlerFunc(h.liveness)))
+	handle("GET /readyz", "/readyz", deadlines(short, http.HandlerFunc(h.readiness)))
+	handle("GET /metrics", "/metrics", deadlines(short, m.Handler()))
+	if cfg.WebhooksEnabled() {
+		handle("POST /webhooks/gladly", "/webhooks/gladly", deadlines(short, newWebhookReceiver(cfg, l.SeenEvents, l.Invalidator, m)))
+	} else {
+		// No credentials configured: the receiver does not exist rather than accept anyone.
+		handle("/webhooks/gladly", "/webhooks/gladly", http.NotFoundHandler())
+	}
+	handle("GET /media/{itemId}", "/media/{itemId}", media)
+	handle("/", "unmatched", http.NotFoundHandler())
+	return mux
+}
+
+// graphqlOrIDE sends browsers that GET /graphql for a page to GraphiQL, everything else to the
+// GraphQL handler (a GET carrying a query is a GraphQL request whatever it accepts).
+func graphqlOrIDE(ide, gql http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && !r.URL.Query().Has("query") && acceptsHTML(r) {
+			ide.ServeHTTP(w, r)
+			return
+		}
+		gql.ServeHTTP(w, r)
+	})
+}
+
+func acceptsHTML(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		mt, _, _ := strings.Cut(part, ";")
+		if strings.EqualFold(strings.TrimSpace(mt), "text/html") {
+			return true
+		}
+	}
+	return false
+}
+
+// withTimeout bounds the time a request's work may take through its context.
+func withTimeout(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// deadlines gives the connection a write deadline for this answer (the server has no global
+// one, for the media streams' sake), so a client that does not read cannot hold it.
+func deadlines(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(d))
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recoverer turns a panic into a logged INTERNAL_SERVER_ERROR (with the request id in both),
+// or a cut connection when the answer had already started.
+func recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler { //nolint:errorlint // the sentinel is compared as net/http does
+				panic(v)
+			}
+			zerolog.Ctx(r.Context()).Error().
+				Str("panic", fmt.Sprint(v)).
+				Str("stack", string(debug.Stack())).
+				Str("path", r.URL.Path).
+				Msg("panic while serving a request")
+			if sw.wroteHeader() {
+				panic(http.ErrAbortHandler)
+			}
+			writeGraphQLError(sw, r, http.StatusInternalServerError, "internal server error", "INTERNAL_SERVER_ERROR")
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// writeGraphQLError answers with a GraphQL-shaped error body.
+func writeGraphQLError(w http.ResponseWriter, r *http.Request, status int, msg, code string) {
+	type ext struct {
+		Code      string `json:"code"`
+		RequestID string `json:"requestId,omitempty"`
+	}
+	type gqlErr struct {
+		Message    string `json:"message"`
+		Extensions ext    `json:"extensions"`
+	}
+	body := struct {
+		Errors []gqlErr `json:"errors"`
+	}{Errors: []gqlErr{{Message: msg, Extensions: ext{Code: code, RequestID: requestIDFrom(r.Context())}}}}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+func logDemo(logger zerolog.Logger, cfg *Config, fake *gladlytest.Server) {
+	logger.Info().Msg("demo mode: GLADLY_BASE_URL is not set, so gladgraph serves an in-memory Gladly")
+	ev := logger.Info().Str("fake", "gladly/gladlytest").Str("fake_url", fake.URL).
+		Str("fixture", "Ada Lovelace <"+gladlytest.DemoCustomerEmail+">")
+	if cfg.DemoFaults.Any() {
+		ev = ev.Str("faults", cfg.DemoFaults.String())
+	}
+	ev.Msg("demo: the fake Gladly (seeded demo organization, Gladly's 10 req/s limit) answers every upstream call")
+}
+
+func logCache(logger zerolog.Logger, cfg *Config) {
+	if cfg.RedisURL == "" {
+		logger.Info().Str("cache", "in-process").Msg("cache: in-process (set REDIS_URL to share it between replicas)")
+		return
+	}
+	t, _ := redisOptions(cfg.RedisURL)
+	mode := ""
+	if t != nil {
+		mode = t.mode()
+	}
+	logger.Info().Str("cache", "redis").Str("redis", redisDisplay(cfg.RedisURL)).Str("redis_mode", mode).Msg("cache: Redis")
+}
+
+// logWriter sends net/http's own error lines (TLS handshakes, bad requests) to the logger.
+type logWriter struct{ l zerolog.Logger }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.l.Warn().Str("component", "http").Msg(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
