@@ -109,7 +109,9 @@ func (f *DemoFaults) set(k, v string) error {
 }
 
 // Any reports whether a fault or delay is configured.
-func (f DemoFaults) Any() bool { return f.Latency > 0 || f.Jitter > 0 || f.Faults != (gladlytest.Faults{}) }
+func (f DemoFaults) Any() bool {
+	return f.Latency > 0 || f.Jitter > 0 || f.Faults != (gladlytest.Faults{})
+}
 
 // String is the setting as given (it holds no secret).
 func (f DemoFaults) String() string { return f.raw }
