@@ -45,6 +45,11 @@ type testServer struct {
 
 func startTestServer(t *testing.T, env map[string]string, layers Layers) *testServer {
 	t.Helper()
+	return startTestServerWith(t, env, func(*Backend) (Layers, error) { return layers, nil })
+}
+
+func startTestServerWith(t *testing.T, env map[string]string, build func(*Backend) (Layers, error)) *testServer {
+	t.Helper()
 	cfg, err := loadConfig(nil, envOf(env), io.Discard)
 	if err != nil {
 		t.Fatalf("loadConfig: %v", err)
@@ -55,7 +60,7 @@ func startTestServer(t *testing.T, env map[string]string, layers Layers) *testSe
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = "http://" + hs.Listener.Addr().String()
 	}
-	s, err := newServer(cfg, logger, func(*Backend) (Layers, error) { return layers, nil })
+	s, err := newServer(cfg, logger, build)
 	if err != nil {
 		t.Fatalf("newServer: %v", err)
 	}

@@ -54,6 +54,7 @@ window.GG = window.GG || {};
     ta.addEventListener("keydown", (e) => {
       if ((e.ctrlKey || e.metaKey) && e.key === "Enter") {
         e.preventDefault();
+        e.stopPropagation(); // the page's own shortcut would run it a second time
         opts.onRun && opts.onRun();
         return;
       }

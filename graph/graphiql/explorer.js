@@ -29,7 +29,7 @@ window.GG = window.GG || {};
       else if (k.startsWith("on")) n.addEventListener(k.slice(2), v);
       else n.setAttribute(k, v);
     }
-    for (const k of kids.flat()) if (k != null) n.append(k);
+    for (const k of kids.flat(Infinity)) if (k != null) n.append(k);
     return n;
   };
 
