@@ -38,7 +38,8 @@ type Layers struct {
 	GraphQL http.Handler
 	// Invalidator drops cache entries a Gladly webhook event made stale.
 	Invalidator loaders.Invalidator
-	// SeenEvents de-duplicates webhook deliveries by event id (default: in-process).
+	// SeenEvents de-duplicates webhook deliveries by event id (default: in Redis when one is
+	// configured, so that replicas share it; else in-process).
 	SeenEvents SeenSet
 	// Close releases what the layers hold; called after the HTTP server has drained.
 	Close func()
@@ -51,14 +52,18 @@ func buildLayers(b *Backend) (Layers, error) {
 	return Layers{}, nil
 }
 
-func (l Layers) withDefaults() Layers {
+func (l Layers) withDefaults(b *Backend) Layers {
 	if l.GraphQL == nil {
 		l.GraphQL = http.HandlerFunc(graphqlPlaceholder)
 	}
 	if l.Invalidator == nil {
 		l.Invalidator = nopInvalidator{}
 	}
-	if l.SeenEvents == nil {
+	switch {
+	case l.SeenEvents != nil:
+	case b.Redis != nil:
+		l.SeenEvents = newRedisSeenSet(b.Redis, b.Gladly.Tenant(), seenTTL)
+	default:
 		l.SeenEvents = newMemorySeenSet(seenTTL, seenMax)
 	}
 	if l.Close == nil {

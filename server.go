@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -49,17 +50,29 @@ func main() {
 // run serves until ctx ends, then drains. Configuration comes from args and getenv; logs go to
 // stdout.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	return runWith(ctx, args, getenv, stdout, buildLayers, nil)
+	return runWith(ctx, args, getenv, stdout, buildLayers, runHooks{
+		// go-redis logs through one process-wide logger; tests leave it alone.
+		logger: func(l zerolog.Logger) { redisLoggerOnce.Do(func() { redis.SetLogger(redisLogger{l}) }) },
+	})
 }
 
-// runWith is run with the layers' builder and a hook told the listening address (for tests).
+// runHooks tell the caller of runWith what it built.
+type runHooks struct {
+	logger    func(zerolog.Logger)
+	listening func(addr string)
+}
+
+// runWith is run with the layers' builder and hooks (for tests).
 func runWith(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer,
-	build func(*Backend) (Layers, error), listening func(addr string)) error {
+	build func(*Backend) (Layers, error), hooks runHooks) error {
 	cfg, err := loadConfig(args, getenv, stdout)
 	if err != nil {
 		return err
 	}
 	logger := newLogger(stdout, cfg.LogFormat, cfg.LogLevel)
+	if hooks.logger != nil {
+		hooks.logger(logger)
+	}
 
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
@@ -91,8 +104,8 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
 	logger.Info().Str("addr", ln.Addr().String()).Str("graphql", cfg.PublicURL+"/graphql").Msg("listening")
-	if listening != nil {
-		listening(ln.Addr().String())
+	if hooks.listening != nil {
+		hooks.listening(ln.Addr().String())
 	}
 
 	select {
@@ -111,6 +124,8 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	logger.Info().Msg("stopped")
 	return nil
 }
+
+var redisLoggerOnce sync.Once
 
 // server is everything run builds besides the listener.
 type server struct {
@@ -179,7 +194,7 @@ func newServer(cfg *Config, logger zerolog.Logger, build func(*Backend) (Layers,
 	if err != nil {
 		return nil, fmt.Errorf("build the GraphQL layer: %w", err)
 	}
-	layers = layers.withDefaults()
+	layers = layers.withDefaults(b)
 	closers = append(closers, layers.Close)
 
 	var recordings recordingGetter = unavailableRecordings{}

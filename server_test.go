@@ -270,7 +270,7 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	done := make(chan error, 1)
 	env := map[string]string{"LISTEN_ADDR": "127.0.0.1:0", "LOG_FORMAT": "json", "GLADLY_DEMO_FAULTS": "latency=1ms"}
 	go func() {
-		done <- runWith(ctx, nil, envOf(env), logs, buildLayers, func(a string) { addr <- a })
+		done <- runWith(ctx, nil, envOf(env), logs, buildLayers, runHooks{listening: func(a string) { addr <- a }})
 	}()
 	var base string
 	select {

@@ -28,9 +28,9 @@ const (
 	seenMax = 50_000
 )
 
-// SeenSet remembers webhook event ids so that a redelivered event is processed once. The
-// in-process default forgets on restart and is per replica; a Redis implementation (SET NX EX)
-// can replace it to share the set between replicas.
+// SeenSet remembers webhook event ids so that a redelivered event is processed once: in Redis
+// (SET NX EX, shared by replicas) when one is configured, else in process memory (per replica,
+// forgotten at restart: a duplicate then only costs one more invalidation).
 type SeenSet interface {
 	// MarkSeen records id and reports whether it was new.
 	MarkSeen(ctx context.Context, id string) (first bool, err error)

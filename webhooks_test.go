@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gladgraph/gladgraph/loaders"
+	"github.com/gladgraph/gladgraph/loaders/redistest"
 )
 
 // recordingInvalidator remembers every Invalidate call.
@@ -200,5 +201,54 @@ func TestMemorySeenSet(t *testing.T) {
 	_ = s.Forget(ctx, "d")
 	if !mark("d") {
 		t.Error("d remembered after Forget")
+	}
+}
+
+func TestWebhookSeenSetInRedis(t *testing.T) {
+	t.Parallel()
+	rs := redistest.New(t)
+	inv := &recordingInvalidator{}
+	fake, err := startDemo(DemoFaults{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	// One tenant (organization and API user), one Redis.
+	env := map[string]string{"REDIS_URL": rs.URL, "GLADLY_BASE_URL": fake.URL, "GLADLY_USERNAME": fake.Username, "GLADLY_API_TOKEN": fake.Token}
+	for k, v := range webhookEnv {
+		env[k] = v
+	}
+	// Two replicas sharing one Redis: a delivery retried to the other replica is still a duplicate.
+	a := startTestServer(t, env, Layers{Invalidator: inv})
+	b := startTestServer(t, env, Layers{Invalidator: inv})
+	ev := strings.Replace(taskEvent, "ev-1", "ev-redis-"+rs.Prefix, 1)
+	for _, ts := range []*testServer{a, b} {
+		if res, _ := ts.do(t, "POST", "/webhooks/gladly", ev, goodCreds); res.StatusCode != http.StatusOK {
+			t.Fatalf("event = %d", res.StatusCode)
+		}
+	}
+	if n := len(inv.got()); n != 1 {
+		t.Errorf("%d invalidations across two replicas, want 1", n)
+	}
+}
+
+func TestRedisSeenSet(t *testing.T) {
+	t.Parallel()
+	rs := redistest.New(t)
+	s := newRedisSeenSet(rs.Client(t), rs.Prefix+"tenant", time.Minute)
+	ctx := t.Context()
+	for i, want := range []bool{true, false} {
+		if first, err := s.MarkSeen(ctx, "ev"); err != nil || first != want {
+			t.Errorf("MarkSeen #%d = %v, %v; want %v", i+1, first, err, want)
+		}
+	}
+	if err := s.Forget(ctx, "ev"); err != nil {
+		t.Fatal(err)
+	}
+	if first, _ := s.MarkSeen(ctx, "ev"); !first {
+		t.Error("still seen after Forget")
+	}
+	if ttl := rs.Client(t).TTL(ctx, s.prefix+"ev").Val(); ttl <= 0 || ttl > time.Minute {
+		t.Errorf("TTL = %v, want within a minute", ttl)
 	}
 }
