@@ -337,7 +337,7 @@ func loadConfig(args []string, getenv func(string) string, usageOut io.Writer) (
 			if s.secret {
 				msg += " (value not shown)"
 			} else {
-				msg += fmt.Sprintf(" (got %q)", v)
+				msg += fmt.Sprintf(" (got %q)", withoutUserinfo(v))
 			}
 			problem(s.env, msg)
 		}
@@ -383,6 +383,25 @@ func loadConfig(args []string, getenv func(string) string, usageOut io.Writer) (
 		c.MediaKeyGenerated = true
 	}
 	return &c, nil
+}
+
+// withoutUserinfo hides the user:password part of a URL-shaped value before it is echoed: a
+// base URL pasted with credentials in it must not end up in logs.
+func withoutUserinfo(v string) string {
+	scheme, rest, ok := strings.Cut(v, "://")
+	if !ok {
+		return v
+	}
+	authority, path, _ := strings.Cut(rest, "/")
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
+		return v
+	}
+	out := scheme + "://[redacted]@" + authority[at+1:]
+	if len(rest) > len(authority) {
+		out += "/" + path
+	}
+	return out
 }
 
 func flagNameOf(env string) string { return setting{env: env}.flagName() }

@@ -121,6 +121,20 @@ func TestConfigSecretNotShownWhenInvalid(t *testing.T) {
 	}
 }
 
+func TestConfigURLCredentialsNotEchoed(t *testing.T) {
+	t.Parallel()
+	for _, env := range []string{"GLADLY_BASE_URL", "PUBLIC_URL"} {
+		_, err := loadConfig(nil, envOf(map[string]string{env: "https://api%40acme.com:" + secretToken + "@acme.gladly.com/x/y"}), io.Discard)
+		if err == nil {
+			t.Errorf("%s with credentials accepted", env)
+			continue
+		}
+		if strings.Contains(err.Error(), secretToken) {
+			t.Errorf("%s: message shows the password: %v", env, err)
+		}
+	}
+}
+
 func TestConfigDefaultsAndOverrides(t *testing.T) {
 	t.Parallel()
 	env := map[string]string{
