@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/rs/zerolog"
+)
+
+// syncBuffer collects log output written from many goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+// testServer is the whole HTTP surface (as run builds it) behind an httptest server.
+type testServer struct {
+	URL  string
+	logs *syncBuffer
+	cfg  *Config
+	srv  *server
+	http *http.Client
+}
+
+func startTestServer(t *testing.T, env map[string]string, layers Layers) *testServer {
+	t.Helper()
+	return startTestServerWith(t, env, func(*Backend) (Layers, error) { return layers, nil })
+}
+
+func startTestServerWith(t *testing.T, env map[string]string, build func(*Backend) (Layers, error)) *testServer {
+	t.Helper()
+	cfg, err := loadConfig(nil, envOf(env), io.Discard)
+	if err != nil {
+		t.Fatalf("loadConfig: %v", err)
+	}
+	logs := &syncBuffer{}
+	logger := newLogger(logs, "json", zerolog.DebugLevel)
+	hs := httptest.NewUnstartedServer(nil)
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://" + hs.Listener.Addr().String()
+	}
+	s, err := newServer(cfg, logger, build)
+	if err != nil {
+		t.Fatalf("newServer: %v", err)
+	}
+	hs.Config.Handler = s.handler
+	hs.Start()
+	t.Cleanup(func() {
+		hs.Close()
+		s.close()
+	})
+	return &testServer{URL: hs.URL, logs: logs, cfg: cfg, srv: s, http: hs.Client()}
+}
+
+func (ts *testServer) do(t *testing.T, method, path string, body string, hdr map[string]string) (*http.Response, string) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), method, ts.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	res, err := ts.http.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
