@@ -361,3 +361,10 @@ func checkID(id string) []fieldError {
 	}
 	return nil
 }
+
+// CustomerIDs returns the ids of every customer, in creation order (the demo fixture first).
+func (s *Server) CustomerIDs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.db.customers.order)
+}

@@ -99,41 +99,107 @@ func ClosedURL(tb testing.TB) string {
 var lookOnce = sync.OnceValues(func() (string, error) { return exec.LookPath("redis-server") })
 
 func startServer(tb testing.TB) (string, error) {
-	bin, err := lookOnce()
+	p, err := startPrivate(tb)
 	if err != nil {
 		return "", err
 	}
+	return p.url(), nil
+}
+
+// proc is a running redis-server.
+type proc struct {
+	bin, dir string
+	port     int
+	cmd      *exec.Cmd
+	exited   chan error
+}
+
+func (p *proc) url() string { return "redis://127.0.0.1:" + strconv.Itoa(p.port) }
+
+func startPrivate(tb testing.TB) (*proc, error) {
+	bin, err := lookOnce()
+	if err != nil {
+		return nil, err
+	}
+	dir := tb.TempDir()
 	var lastErr error
 	for range 3 { // the free port can be taken between choosing it and redis-server binding it
 		port, err := freePort()
 		if err != nil {
-			return "", err
+			return nil, err
 		}
-		var out bytes.Buffer
-		cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-			"--save", "", "--appendonly", "no", "--dir", tb.TempDir(), "--daemonize", "no")
-		lw := &lockedWriter{w: &out} // one writer: exec then copies both streams through one pipe
-		cmd.Stdout, cmd.Stderr = lw, lw
-		if err := cmd.Start(); err != nil {
-			return "", err
+		p := &proc{bin: bin, dir: dir, port: port}
+		if lastErr = p.launch(tb.Context()); lastErr == nil {
+			tb.Cleanup(p.kill)
+			return p, nil
 		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		url := "redis://127.0.0.1:" + strconv.Itoa(port)
-		opts, _ := redis.ParseURL(url)
-		if err := waitReady(tb.Context(), opts, exited); err != nil {
-			_ = cmd.Process.Kill()
-			<-exited
-			lastErr = fmt.Errorf("%w; redis-server said: %s", err, strings.TrimSpace(out.String()))
-			continue
-		}
-		tb.Cleanup(func() {
-			_ = cmd.Process.Kill()
-			<-exited
-		})
-		return url, nil
 	}
-	return "", lastErr
+	return nil, lastErr
+}
+
+// launch starts redis-server on p's port and waits until it answers.
+func (p *proc) launch(ctx context.Context) error {
+	var out bytes.Buffer
+	cmd := exec.Command(p.bin, "--port", strconv.Itoa(p.port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no", "--dir", p.dir, "--daemonize", "no")
+	lw := &lockedWriter{w: &out} // one writer: exec then copies both streams through one pipe
+	cmd.Stdout, cmd.Stderr = lw, lw
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	opts, _ := redis.ParseURL(p.url())
+	if err := waitReady(ctx, opts, exited); err != nil {
+		_ = cmd.Process.Kill()
+		<-exited
+		return fmt.Errorf("%w; redis-server said: %s", err, strings.TrimSpace(out.String()))
+	}
+	p.cmd, p.exited = cmd, exited
+	return nil
+}
+
+func (p *proc) kill() {
+	if p.cmd == nil {
+		return
+	}
+	_ = p.cmd.Process.Kill()
+	<-p.exited
+	p.cmd = nil
+}
+
+// Private is a redis-server of the test's own (never REDIS_URL's), which the test may kill and
+// start again on the same port: for tests of Redis failing under load.
+type Private struct {
+	*Server
+	p *proc
+}
+
+// Start starts a private redis-server for the test, failing it with a clear message when no
+// redis-server binary is available.
+func Start(tb testing.TB) *Private {
+	tb.Helper()
+	p, err := startPrivate(tb)
+	if err != nil {
+		tb.Fatalf("redistest: this test needs a redis-server of its own to stop and start, and starting one failed: %v "+
+			"(install redis-server, e.g. apt-get install redis-server)", err)
+	}
+	opts, _ := redis.ParseURL(p.url())
+	return &Private{Server: &Server{URL: p.url(), Prefix: "redistest:" + randomHex(6) + ":", opts: opts}, p: p}
+}
+
+// Kill stops the server abruptly (its data is gone: it keeps nothing on disk).
+func (s *Private) Kill(tb testing.TB) {
+	tb.Helper()
+	s.p.kill()
+}
+
+// Restart starts the server again on the same port.
+func (s *Private) Restart(tb testing.TB) {
+	tb.Helper()
+	if err := s.p.launch(tb.Context()); err != nil {
+		tb.Fatalf("redistest: restart: %v", err)
+	}
 }
 
 func waitReady(ctx context.Context, opts *redis.Options, exited <-chan error) error {

@@ -1,0 +1,146 @@
+package loaders
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"sync"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/gladgraph/gladgraph/gladly"
+)
+
+// List is a Gladly list as one value: the items, and whether Gladly capped it.
+type List[T any] struct {
+	Items   []T
+	Limited bool
+}
+
+// source tells a loader how to fetch one key from Gladly and how to cache it.
+type source[K comparable, V any] struct {
+	class Class
+	// key is the cache key of k: the Ref string of the object or list it names.
+	key func(K) string
+	// fetch asks Gladly. A 404 or a 301 is reported through err (gladly.IsNotFound / IsMoved).
+	fetch func(ctx context.Context, k K) (V, *gladly.Response, error)
+	// tags names the objects a fetched value holds, for invalidation (the key is always a tag).
+	tags func(k K, v V) []string
+}
+
+// newLoader returns a per-request loader reading through the store.
+func newLoader[K comparable, V any](l *Loaders, src source[K, V]) *dataloadgen.Loader[K, V] {
+	ld := dataloadgen.NewLoader(func(ctx context.Context, keys []K) ([]V, []error) {
+		vals, _, errs := loadThrough(ctx, l.store, src, keys)
+		return vals, errs
+	}, l.opts...)
+	l.clearers = append(l.clearers, ld.ClearAll)
+	return ld
+}
+
+// loadThrough reads keys through the store: hits decoded from the cache, misses fetched.
+// moved[i] is set when Gladly answered that the object moved (a merged customer).
+func loadThrough[K comparable, V any](ctx context.Context, st *Store, src source[K, V], keys []K) (vals []V, moved []string, errs []error) {
+	skeys := make([]string, len(keys))
+	byKey := make(map[string]K, len(keys))
+	for i, k := range keys {
+		skeys[i] = src.key(k)
+		byKey[skeys[i]] = k
+	}
+	res, errs := st.getMany(ctx, src.class, skeys, func(ctx context.Context, sk string) (fetched, error) {
+		k := byKey[sk]
+		v, resp, err := src.fetch(ctx, k)
+		if err != nil {
+			return gladlyAnswer(nil, resp, err)
+		}
+		body, err := json.Marshal(v)
+		if err != nil {
+			return fetched{}, err
+		}
+		f, err := gladlyAnswer(body, resp, nil)
+		if src.tags != nil {
+			f.Tags = src.tags(k, v)
+		}
+		f.value = v
+		return f, err
+	})
+	vals = make([]V, len(keys))
+	moved = make([]string, len(keys))
+	for i, f := range res {
+		switch {
+		case errs[i] != nil, f.NotFound:
+		case f.MovedTo != "":
+			moved[i] = f.MovedTo
+		case f.value != nil:
+			vals[i] = f.value.(V)
+		default:
+			if err := json.Unmarshal(f.Body, &vals[i]); err != nil {
+				errs[i] = errUnexpected(skeys[i], err)
+			} else if ls, ok := any(vals[i]).(limitedSetter); ok {
+				ls.setLimited(f.Limited)
+			}
+		}
+	}
+	return vals, moved, errs
+}
+
+// limitedSetter is a list value restoring its cap flag from the cache entry.
+type limitedSetter interface{ setLimited(bool) }
+
+// listOf adapts a list call to a loader source: the value is the list with its cap flag, nil
+// when Gladly answered 404 for the list's parent.
+func listOf[K comparable, T any](call func(ctx context.Context, k K) ([]T, *gladly.Response, error)) func(ctx context.Context, k K) (*List[T], *gladly.Response, error) {
+	return func(ctx context.Context, k K) (*List[T], *gladly.Response, error) {
+		items, resp, err := call(ctx, k)
+		if err != nil {
+			return nil, resp, err
+		}
+		if items == nil {
+			items = []T{}
+		}
+		l := &List[T]{Items: items}
+		if resp != nil {
+			l.Limited = resp.Limited
+		}
+		return l, resp, nil
+	}
+}
+
+// A List is cached as Gladly's JSON array; the cap flag travels beside it (see fetched).
+func (l *List[T]) MarshalJSON() ([]byte, error) { return json.Marshal(l.Items) }
+
+// UnmarshalJSON reads the JSON array of a cached list.
+func (l *List[T]) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, &l.Items) }
+
+func (l *List[T]) setLimited(v bool) { l.Limited = v }
+
+// key joins a kind and the parts of an id into a cache key / tag.
+func key(kind Kind, parts ...string) string {
+	return string(kind) + ":" + strings.Join(parts, "|")
+}
+
+// memo computes a value once per request (org-wide collections).
+type memo[T any] struct {
+	mu   sync.Mutex
+	done bool
+	v    T
+	err  error
+}
+
+func (m *memo[T]) get(f func() (T, error)) (T, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.done {
+		m.v, m.err = f()
+		m.done = m.err == nil // a failure is retried by the next caller
+	}
+	return m.v, m.err
+}
+
+func (m *memo[T]) reset() {
+	m.mu.Lock()
+	m.done = false
+	var zero T
+	m.v = zero
+	m.mu.Unlock()
+}

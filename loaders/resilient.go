@@ -1,0 +1,208 @@
+package loaders
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// Resilient puts a circuit breaker around a remote Cache. Every call gets a short timeout; a
+// failure opens the circuit, and while it is open the cache is bypassed (reads miss, writes are
+// skipped) so queries keep being answered from Gladly. A background probe pings the cache and,
+// once it answers, replays the invalidations it could not deliver before closing the circuit:
+// an entry made stale while the cache was unreachable is never served afterwards. One log line
+// marks each change of state.
+type Resilient struct {
+	backend Cache
+	timeout time.Duration
+	probe   time.Duration
+	log     zerolog.Logger
+	onState func(up bool)
+
+	mu       sync.Mutex
+	open     bool
+	pending  map[string]struct{} // tags whose invalidation has not reached the backend
+	overflow bool                // too many to replay: flush the namespace instead
+	probing  bool
+	closed   chan struct{}
+	stopOnce sync.Once
+}
+
+// flusher is a cache that can drop its whole namespace.
+type flusher interface {
+	Flush(ctx context.Context) error
+}
+
+// maxPending bounds the invalidations remembered while the cache is down.
+const maxPending = 10000
+
+// ResilientOption configures a Resilient cache.
+type ResilientOption func(*Resilient)
+
+// WithTimeout bounds each cache call (default 150 ms).
+func WithTimeout(d time.Duration) ResilientOption { return func(r *Resilient) { r.timeout = d } }
+
+// WithProbeInterval sets how often an unreachable cache is retried (default 1 s).
+func WithProbeInterval(d time.Duration) ResilientOption { return func(r *Resilient) { r.probe = d } }
+
+// WithStateHook is called with false when the circuit opens and true when it closes (metrics).
+func WithStateHook(f func(up bool)) ResilientOption { return func(r *Resilient) { r.onState = f } }
+
+// NewResilient wraps backend.
+func NewResilient(backend Cache, log zerolog.Logger, opts ...ResilientOption) *Resilient {
+	r := &Resilient{backend: backend, timeout: redisOpTimeout, probe: time.Second, log: log,
+		pending: map[string]struct{}{}, closed: make(chan struct{})}
+	for _, o := range opts {
+		o(r)
+	}
+	return r
+}
+
+// Up reports whether the cache is in use (the circuit is closed).
+func (r *Resilient) Up() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return !r.open
+}
+
+// Get reads through the backend, or reports every key missing while the circuit is open.
+func (r *Resilient) Get(ctx context.Context, keys []string) ([][]byte, Stamp, error) {
+	if !r.Up() {
+		return make([][]byte, len(keys)), 0, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, r.timeout)
+	defer cancel()
+	vals, at, err := r.backend.Get(ctx, keys)
+	if err != nil {
+		r.trip(err)
+		return make([][]byte, len(keys)), 0, nil
+	}
+	return vals, at, nil
+}
+
+// Set writes back through the backend, or does nothing while the circuit is open.
+func (r *Resilient) Set(ctx context.Context, at Stamp, entries []Entry) error {
+	if at == 0 || !r.Up() { // a read that bypassed the cache has no stamp to check against
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.timeout)
+	defer cancel()
+	if err := r.backend.Set(ctx, at, entries); err != nil {
+		r.trip(err)
+	}
+	return nil
+}
+
+// Invalidate drops tagged entries; when the backend cannot be reached the tags are kept and
+// replayed before the cache is used again.
+func (r *Resilient) Invalidate(ctx context.Context, tags []string) error {
+	if len(tags) == 0 {
+		return nil
+	}
+	if r.Up() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.timeout)
+		defer cancel()
+		err := r.backend.Invalidate(ctx, tags)
+		if err == nil {
+			return nil
+		}
+		r.trip(err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, t := range tags {
+		if len(r.pending) >= maxPending {
+			r.overflow = true
+			break
+		}
+		r.pending[t] = struct{}{}
+	}
+	return nil
+}
+
+// Ping reports whether the backend answers now.
+func (r *Resilient) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, r.timeout)
+	defer cancel()
+	return r.backend.Ping(ctx)
+}
+
+// Close stops the background probe.
+func (r *Resilient) Close() { r.stopOnce.Do(func() { close(r.closed) }) }
+
+func (r *Resilient) trip(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.open {
+		r.open = true
+		r.log.Warn().Err(err).Msg("cache: unreachable, bypassing it until it answers again")
+		if r.onState != nil {
+			r.onState(false)
+		}
+	}
+	if !r.probing {
+		r.probing = true
+		go r.recover()
+	}
+}
+
+// recover probes the backend until it answers and the lost invalidations are delivered.
+func (r *Resilient) recover() {
+	t := time.NewTicker(r.probe)
+	defer t.Stop()
+	for {
+		select {
+		case <-r.closed:
+			return
+		case <-t.C:
+		}
+		if r.tryClose() {
+			return
+		}
+	}
+}
+
+func (r *Resilient) tryClose() bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*r.timeout)
+	defer cancel()
+	if r.backend.Ping(ctx) != nil {
+		return false
+	}
+	r.mu.Lock()
+	tags := make([]string, 0, len(r.pending))
+	for t := range r.pending {
+		tags = append(tags, t)
+	}
+	overflow := r.overflow
+	r.mu.Unlock()
+
+	var err error
+	switch f, ok := r.backend.(flusher); {
+	case overflow && ok:
+		err = f.Flush(ctx)
+	case len(tags) > 0:
+		err = r.backend.Invalidate(ctx, tags)
+	}
+	if err != nil {
+		return false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, t := range tags {
+		delete(r.pending, t)
+	}
+	if overflow {
+		r.overflow = false
+	}
+	if len(r.pending) > 0 || r.overflow { // more arrived meanwhile: next probe replays them
+		return false
+	}
+	r.open, r.probing = false, false
+	r.log.Info().Int("replayed_invalidations", len(tags)).Bool("flushed", overflow).Msg("cache: reachable again, back in use")
+	if r.onState != nil {
+		r.onState(true)
+	}
+	return true
+}

@@ -1,0 +1,270 @@
+package loaders
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/gladgraph/gladgraph/gladly"
+)
+
+// Class groups cached answers that share a TTL.
+type Class int
+
+const (
+	ClassDirectory    Class = iota // agents, teams, inboxes, topics, audiences, organization
+	ClassProfile                   // customer profiles and lookups by email/phone
+	ClassConversation              // conversations and a customer's conversation list
+	ClassItem                      // conversation items, notes, transcripts
+	ClassTask                      // tasks, a customer's task list, comments
+	ClassKnowledge                 // answers, their content, public answers, custom attributes
+	ClassAdmin                     // webhooks
+	numClasses
+)
+
+var classNames = [numClasses]string{"directory", "profile", "conversation", "item", "task", "knowledge", "admin"}
+
+func (c Class) String() string { return classNames[c] }
+
+// TTLs are the cache lifetimes per class; NotFound is the lifetime of a cached 404.
+type TTLs struct {
+	Directory, Profile, Conversation, Item, Task, Knowledge, Admin, NotFound time.Duration
+}
+
+// DefaultTTLs: org directories change rarely, profiles and work items often.
+func DefaultTTLs() TTLs {
+	return TTLs{
+		Directory: 5 * time.Minute, Profile: 60 * time.Second, Conversation: 30 * time.Second,
+		Item: 60 * time.Second, Task: 30 * time.Second, Knowledge: 5 * time.Minute,
+		Admin: 60 * time.Second, NotFound: 10 * time.Second,
+	}
+}
+
+func (t TTLs) of(c Class) time.Duration {
+	return [numClasses]time.Duration{t.Directory, t.Profile, t.Conversation, t.Item, t.Task, t.Knowledge, t.Admin}[c]
+}
+
+// Store reads Gladly through the response cache: one cache round trip per batch, misses fetched
+// with bounded concurrency and collapsed across concurrent requests (singleflight), answers
+// written back in one round trip with TTL + jitter, 404s and merges cached too.
+type Store struct {
+	cache       Cache
+	ttl         TTLs
+	concurrency int
+	flights     singleflight.Group
+	disabled    bool // naive mode: no shared cache, no collapsing
+}
+
+// StoreOption configures a Store.
+type StoreOption func(*Store)
+
+// WithTTLs sets the TTL per class.
+func WithTTLs(t TTLs) StoreOption { return func(s *Store) { s.ttl = t } }
+
+// WithFetchConcurrency bounds the Gladly calls one batch makes at once (default 8).
+func WithFetchConcurrency(n int) StoreOption { return func(s *Store) { s.concurrency = max(n, 1) } }
+
+// WithoutCache makes every read go to Gladly (the benchmark's naive mode).
+func WithoutCache() StoreOption { return func(s *Store) { s.disabled = true } }
+
+// NewStore returns a Store over cache.
+func NewStore(cache Cache, opts ...StoreOption) *Store {
+	s := &Store{cache: cache, ttl: DefaultTTLs(), concurrency: 8}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Cache returns the cache under the store.
+func (s *Store) Cache() Cache { return s.cache }
+
+// TTL returns the lifetime of class.
+func (s *Store) TTL(c Class) time.Duration { return s.ttl.of(c) }
+
+// fetched is one answer from Gladly as the cache keeps it.
+type fetched struct {
+	Body     []byte   // the JSON Gladly sent (an object or a list)
+	Limited  bool     // a capped list (Gladly-Limited-Data)
+	NotFound bool     // 404
+	MovedTo  string   // 301: the customer now has this id
+	Tags     []string // objects the answer holds, besides the key itself
+
+	value any // the decoded value, on a fresh fetch (a hit decodes Body)
+}
+
+// Encoding of cached values: one kind byte, then the payload.
+const (
+	kindValue    = 'v'
+	kindLimited  = 'L'
+	kindNotFound = 'n'
+	kindMoved    = 'm'
+)
+
+func (f fetched) encode() []byte {
+	switch {
+	case f.NotFound:
+		return []byte{kindNotFound}
+	case f.MovedTo != "":
+		return append([]byte{kindMoved}, f.MovedTo...)
+	case f.Limited:
+		return append([]byte{kindLimited}, f.Body...)
+	}
+	return append([]byte{kindValue}, f.Body...)
+}
+
+func decodeFetched(b []byte) (fetched, bool) {
+	if len(b) == 0 {
+		return fetched{}, false
+	}
+	switch b[0] {
+	case kindNotFound:
+		return fetched{NotFound: true}, true
+	case kindMoved:
+		return fetched{MovedTo: string(b[1:])}, true
+	case kindLimited:
+		return fetched{Body: b[1:], Limited: true}, true
+	case kindValue:
+		return fetched{Body: b[1:]}, true
+	}
+	return fetched{}, false
+}
+
+// fetchFunc fetches one key from Gladly.
+type fetchFunc func(ctx context.Context, key string) (fetched, error)
+
+// flightTimeout bounds a collapsed fetch: it outlives any one caller's cancellation (others may
+// be waiting on it) but not forever.
+const flightTimeout = 30 * time.Second
+
+// getMany returns the answers for keys of one class, in order. A key's error is set when Gladly
+// could not answer it (not for a 404, which is an answer).
+func (s *Store) getMany(ctx context.Context, class Class, keys []string, fetch fetchFunc) ([]fetched, []error) {
+	out := make([]fetched, len(keys))
+	errs := make([]error, len(keys))
+	stats := StatsFrom(ctx)
+	ttl := s.ttl.of(class)
+	stats.ObserveTTL(ttl)
+
+	if s.disabled {
+		for i, k := range keys {
+			out[i], errs[i] = fetch(ctx, k)
+		}
+		stats.AddCacheMisses(len(keys))
+		return out, errs
+	}
+
+	vals, at, _ := s.cache.Get(ctx, keys) // a failing cache reads as all misses
+	var missing []int
+	for i := range keys {
+		if f, ok := decodeFetched(vals[i]); ok {
+			out[i] = f
+			continue
+		}
+		missing = append(missing, i)
+	}
+	stats.AddCacheHits(len(keys) - len(missing))
+	stats.AddCacheMisses(len(missing))
+	if len(missing) == 0 {
+		return out, errs
+	}
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(s.concurrency)
+	for _, i := range missing {
+		g.Go(func() error {
+			out[i], errs[i] = s.flight(gctx, class, keys[i], fetch)
+			return nil
+		})
+	}
+	_ = g.Wait()
+
+	entries := make([]Entry, 0, len(missing))
+	for _, i := range missing {
+		if errs[i] != nil {
+			continue
+		}
+		life := ttl
+		if out[i].NotFound {
+			life = s.ttl.NotFound
+		}
+		entries = append(entries, Entry{
+			Key: keys[i], Value: out[i].encode(), TTL: jitter(life),
+			Tags: append([]string{keys[i]}, out[i].Tags...),
+		})
+	}
+	_ = s.cache.Set(ctx, at, entries) // a failed write-back costs only a later miss
+	return out, errs
+}
+
+// flight fetches key once for every concurrent caller; each caller still stops waiting when its
+// own context ends.
+func (s *Store) flight(ctx context.Context, class Class, key string, fetch fetchFunc) (fetched, error) {
+	ch := s.flights.DoChan(class.String()+"|"+key, func() (any, error) {
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), flightTimeout)
+		defer cancel()
+		return fetch(fctx, key)
+	})
+	select {
+	case <-ctx.Done():
+		return fetched{}, ctx.Err()
+	case r := <-ch:
+		if r.Err != nil {
+			return fetched{}, r.Err
+		}
+		return r.Val.(fetched), nil
+	}
+}
+
+// Invalidate drops every cached answer holding one of refs' objects.
+func (s *Store) Invalidate(ctx context.Context, refs ...Ref) error {
+	if s.disabled || len(refs) == 0 {
+		return nil
+	}
+	tags := make([]string, 0, 2*len(refs))
+	for _, r := range refs {
+		tags = append(tags, r.tags()...)
+	}
+	return s.cache.Invalidate(ctx, tags)
+}
+
+// jitter spreads expiries by up to −10 % so that entries written together do not all expire
+// (and refetch) together.
+func jitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return d
+	}
+	return d - time.Duration(rand.Int64N(int64(d)/10+1))
+}
+
+// gladlyAnswer turns a client result into a cache answer: 404 and 301 are answers, not errors.
+func gladlyAnswer(body []byte, resp *gladly.Response, err error, tags ...string) (fetched, error) {
+	if err != nil {
+		if gladly.IsNotFound(err) {
+			return fetched{NotFound: true}, nil
+		}
+		if to, ok := gladly.IsMoved(err); ok && to != "" {
+			return fetched{MovedTo: to}, nil
+		}
+		return fetched{}, err
+	}
+	if body == nil {
+		return fetched{}, errors.New("gladly answered without a body")
+	}
+	f := fetched{Body: body, Tags: tags}
+	if resp != nil {
+		f.Limited = resp.Limited
+	}
+	return f, nil
+}
+
+// errUnexpected wraps a cached value that cannot be decoded (a schema change without a version
+// bump): the caller refetches.
+func errUnexpected(key string, err error) error {
+	return fmt.Errorf("cache: undecodable value for %s: %w", key, err)
+}
