@@ -64,10 +64,12 @@ func NewExportSchedule(s *gladly.ExportSchedule) *ExportSchedule {
 	return &ExportSchedule{s}
 }
 
-func (s *ExportSchedule) Frequency() ExportFrequency { return ExportFrequency(s.ExportSchedule.Frequency) }
-func (s *ExportSchedule) ExportType() ExportType     { return ExportType(s.Type) }
-func (s *ExportSchedule) NextStartAt() *time.Time    { return optionalTime(s.ExportSchedule.NextStartAt) }
-func (s *ExportSchedule) UpdatedAt() *time.Time      { return optionalTime(s.ExportSchedule.UpdatedAt) }
+func (s *ExportSchedule) Frequency() ExportFrequency {
+	return ExportFrequency(s.ExportSchedule.Frequency)
+}
+func (s *ExportSchedule) ExportType() ExportType  { return ExportType(s.Type) }
+func (s *ExportSchedule) NextStartAt() *time.Time { return optionalTime(s.ExportSchedule.NextStartAt) }
+func (s *ExportSchedule) UpdatedAt() *time.Time   { return optionalTime(s.ExportSchedule.UpdatedAt) }
 
 // ExportJob is an export run; its schedule is a join.
 type ExportJob struct{ *gladly.ExportJob }
@@ -102,10 +104,12 @@ func NewAutomationMessage(m *gladly.AutomationMessage) *AutomationMessage {
 func (m *AutomationMessage) MessageType() AutomationMessageType {
 	return AutomationMessageType(m.AutomationMessage.Type)
 }
-func (m *AutomationMessage) Body() *string         { return optional(m.Content.Value) }
-func (m *AutomationMessage) Prompt() *string       { return optional(m.Content.Prompt) }
-func (m *AutomationMessage) From() *Actor          { return NewActor(m.AutomationMessage.From) }
-func (m *AutomationMessage) CreatedAt() *time.Time { return optionalTime(m.AutomationMessage.CreatedAt) }
+func (m *AutomationMessage) Body() *string   { return optional(m.Content.Value) }
+func (m *AutomationMessage) Prompt() *string { return optional(m.Content.Prompt) }
+func (m *AutomationMessage) From() *Actor    { return NewActor(m.AutomationMessage.From) }
+func (m *AutomationMessage) CreatedAt() *time.Time {
+	return optionalTime(m.AutomationMessage.CreatedAt)
+}
 func (m *AutomationMessage) MenuItems() []*AutomationMenuItem {
 	out := make([]*AutomationMenuItem, len(m.Content.MenuItems))
 	for i, it := range m.Content.MenuItems {

@@ -28,7 +28,7 @@ func NewAnswer(a *gladly.Answer) *Answer {
 	return &Answer{a}
 }
 
-func (a *Answer) Description() *string { return optional(a.Answer.Description) }
+func (a *Answer) Description() *string  { return optional(a.Answer.Description) }
 func (a *Answer) UpdatedAt() *time.Time { return optionalTime(a.Answer.UpdatedAt) }
 
 // AnswerContent is an answer's content in one language and type; its answer is a join.
@@ -42,9 +42,11 @@ func NewAnswerContent(c *gladly.AnswerContent) *AnswerContent {
 	return &AnswerContent{c}
 }
 
-func (c *AnswerContent) ContentType() AnswerContentType { return AnswerContentType(strings.ToUpper(c.Type)) }
-func (c *AnswerContent) Title() *string                 { return optional(c.AnswerContent.Title) }
-func (c *AnswerContent) Subject() *string               { return optional(c.AnswerContent.Subject) }
+func (c *AnswerContent) ContentType() AnswerContentType {
+	return AnswerContentType(strings.ToUpper(c.Type))
+}
+func (c *AnswerContent) Title() *string   { return optional(c.AnswerContent.Title) }
+func (c *AnswerContent) Subject() *string { return optional(c.AnswerContent.Subject) }
 
 // Internal is set for reference content only.
 func (c *AnswerContent) Internal() *bool {
