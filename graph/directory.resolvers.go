@@ -12,14 +12,23 @@ import (
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/graph/generated"
 	"github.com/gladgraph/gladgraph/graph/model"
+	"github.com/gladgraph/gladgraph/loaders"
 )
 
 func (r *assigneeResolver) Inbox(ctx context.Context, obj *model.Assignee) (*model.Inbox, error) {
-	panic(fmt.Errorf("not implemented: Inbox - inbox"))
+	if obj.InboxID == "" {
+		return nil, nil
+	}
+	i, err := loaders.For(ctx).Inboxes.Load(ctx, obj.InboxID)
+	return model.NewInbox(i), err
 }
 
 func (r *assigneeResolver) User(ctx context.Context, obj *model.Assignee) (*model.User, error) {
-	panic(fmt.Errorf("not implemented: User - user"))
+	if obj.UserID == "" {
+		return nil, nil
+	}
+	u, err := loaders.For(ctx).Users.Load(ctx, obj.UserID)
+	return model.NewUser(u), err
 }
 
 func (r *callRecordingResolver) User(ctx context.Context, obj *model.CallRecording) (*model.User, error) {

@@ -7,54 +7,72 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"strings"
 
 	"github.com/gladgraph/gladgraph/graph/generated"
 	"github.com/gladgraph/gladgraph/graph/model"
+	"github.com/gladgraph/gladgraph/loaders"
 )
 
 func (r *entityResolver) FindAnswerByID(ctx context.Context, id string) (*model.Answer, error) {
-	panic(fmt.Errorf("not implemented: FindAnswerByID - findAnswerByID"))
+	a, err := loaders.For(ctx).Answers.Load(ctx, id)
+	return model.NewAnswer(a), err
 }
 
 func (r *entityResolver) FindContactByID(ctx context.Context, id string) (*model.Contact, error) {
-	panic(fmt.Errorf("not implemented: FindContactByID - findContactByID"))
+	c, err := loaders.For(ctx).Contacts.Load(ctx, id)
+	return model.NewContact(c), err
 }
 
 func (r *entityResolver) FindContactByEmail(ctx context.Context, email *string) (*model.Contact, error) {
-	panic(fmt.Errorf("not implemented: FindContactByEmail - findContactByEmail"))
+	if email == nil || *email == "" {
+		return nil, nil
+	}
+	found, err := loaders.For(ctx).ContactLookups.Load(ctx, loaders.ContactLookup{Field: "email", Value: *email})
+	if err != nil || found == nil || len(found.Items) == 0 {
+		return nil, err
+	}
+	return model.NewContact(found.Items[0]), nil // Gladly lists the most recently updated first
 }
 
 func (r *entityResolver) FindConversationByID(ctx context.Context, id string) (*model.Conversation, error) {
-	panic(fmt.Errorf("not implemented: FindConversationByID - findConversationByID"))
+	c, err := loaders.For(ctx).Conversations.Load(ctx, id)
+	return model.NewConversation(c), err
 }
 
 func (r *entityResolver) FindConversationItemByID(ctx context.Context, id string) (*model.ConversationItem, error) {
-	panic(fmt.Errorf("not implemented: FindConversationItemByID - findConversationItemByID"))
+	it, err := loaders.For(ctx).Items.Load(ctx, id)
+	return model.NewConversationItem(it), err
 }
 
 func (r *entityResolver) FindGroupByID(ctx context.Context, id string) (*model.Group, error) {
-	panic(fmt.Errorf("not implemented: FindGroupByID - findGroupByID"))
+	g, err := loaders.For(ctx).Groups.Load(ctx, id)
+	return model.NewGroup(g), err
 }
 
 func (r *entityResolver) FindInboxByID(ctx context.Context, id string) (*model.Inbox, error) {
-	panic(fmt.Errorf("not implemented: FindInboxByID - findInboxByID"))
+	i, err := loaders.For(ctx).Inboxes.Load(ctx, id)
+	return model.NewInbox(i), err
 }
 
 func (r *entityResolver) FindTicketByID(ctx context.Context, id string) (*model.Ticket, error) {
-	panic(fmt.Errorf("not implemented: FindTicketByID - findTicketByID"))
+	t, err := loaders.For(ctx).Tasks.Load(ctx, id)
+	return model.NewTicket(t), err
 }
 
 func (r *entityResolver) FindTopicByID(ctx context.Context, id string) (*model.Topic, error) {
-	panic(fmt.Errorf("not implemented: FindTopicByID - findTopicByID"))
+	t, err := loaders.For(ctx).Topics.Load(ctx, id)
+	return model.NewTopic(t), err
 }
 
 func (r *entityResolver) FindUserByID(ctx context.Context, id string) (*model.User, error) {
-	panic(fmt.Errorf("not implemented: FindUserByID - findUserByID"))
+	u, err := loaders.For(ctx).Users.Load(ctx, id)
+	return model.NewUser(u), err
 }
 
 func (r *entityResolver) FindUserByEmail(ctx context.Context, email string) (*model.User, error) {
-	panic(fmt.Errorf("not implemented: FindUserByEmail - findUserByEmail"))
+	u, err := loaders.For(ctx).UsersByEmail.Load(ctx, strings.ToLower(strings.TrimSpace(email)))
+	return model.NewUser(u), err
 }
 
 func (r *Resolver) Entity() generated.EntityResolver { return &entityResolver{r} }

@@ -176,3 +176,6 @@ func userErrorCode(code string, status int) model.UserErrorCode {
 func notFound(field []string, what string) []*model.UserError {
 	return []*model.UserError{{Field: field, Code: model.UserErrorCodeNotFound, Message: what + " does not exist"}}
 }
+
+// noUserErrors is the userErrors of a mutation that succeeded: the schema's list is non-null.
+func noUserErrors() []*model.UserError { return []*model.UserError{} }

@@ -7,18 +7,26 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/gladgraph/gladgraph/graph/generated"
 	"github.com/gladgraph/gladgraph/graph/model"
+	"github.com/gladgraph/gladgraph/loaders"
 )
 
 func (r *actorResolver) User(ctx context.Context, obj *model.Actor) (*model.User, error) {
-	panic(fmt.Errorf("not implemented: User - user"))
+	if obj.ActorType() != model.ActorTypeAgent || obj.Actor.ID == "" {
+		return nil, nil
+	}
+	u, err := loaders.For(ctx).Users.Load(ctx, obj.Actor.ID)
+	return model.NewUser(u), err
 }
 
 func (r *actorResolver) Contact(ctx context.Context, obj *model.Actor) (*model.Contact, error) {
-	panic(fmt.Errorf("not implemented: Contact - contact"))
+	if obj.ActorType() != model.ActorTypeCustomer || obj.Actor.ID == "" {
+		return nil, nil
+	}
+	c, err := loaders.For(ctx).Contacts.Load(ctx, obj.Actor.ID)
+	return model.NewContact(c), err
 }
 
 func (r *Resolver) Actor() generated.ActorResolver { return &actorResolver{r} }

@@ -4,14 +4,18 @@
 package graph
 
 import (
+	"time"
+
 	"github.com/rs/zerolog"
 
 	"github.com/gladgraph/gladgraph/gladly"
 )
 
 // Resolver holds what every resolver needs. Per-request state (the loaders) comes from the
-// request's context.
+// request's context: loaders.For(ctx).
 type Resolver struct {
 	Gladly *gladly.Client
+	Media  *MediaSigner
 	Log    zerolog.Logger
+	now    func() time.Time
 }

@@ -1,0 +1,129 @@
+package graph_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/gladgraph/gladgraph/gladly"
+	"github.com/gladgraph/gladgraph/gladly/gladlytest"
+	"github.com/gladgraph/gladgraph/graph"
+	"github.com/gladgraph/gladgraph/loaders"
+	"github.com/gladgraph/gladgraph/loaders/redistest"
+)
+
+// env is gladgraph's GraphQL handler over a fake Gladly, for tests through GraphQL.
+type env struct {
+	fake    *gladlytest.Server
+	client  *gladly.Client
+	cache   loaders.Cache
+	handler http.Handler
+}
+
+type envConfig struct {
+	fakeOpts []gladlytest.Option
+	redis    bool
+}
+
+// envOption configures newEnv.
+type envOption func(*envConfig)
+
+// withFake passes options to the fake Gladly (WithoutRateLimit is always given first).
+func withFake(opts ...gladlytest.Option) envOption {
+	return func(c *envConfig) { c.fakeOpts = append(c.fakeOpts, opts...) }
+}
+
+// withRedis puts the response cache in Redis (REDIS_URL or a throwaway server) instead of memory.
+func withRedis() envOption { return func(c *envConfig) { c.redis = true } }
+
+func newEnv(t *testing.T, opts ...envOption) *env {
+	t.Helper()
+	var cfg envConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	fake := gladlytest.NewServer(t, append([]gladlytest.Option{gladlytest.WithoutRateLimit()}, cfg.fakeOpts...)...)
+	client, err := gladly.NewClient(fake.URL, gladly.WithBasicAuth(fake.Username, fake.Token),
+		gladly.WithRateLimit(gladly.Unlimited{}),
+		gladly.WithRetry(gladly.RetryPolicy{MaxAttempts: 4, InitialInterval: 5 * time.Millisecond, MaxInterval: 20 * time.Millisecond, Multiplier: 2}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cache loaders.Cache = loaders.NewMemoryCache(64 << 20)
+	if cfg.redis {
+		rs := redistest.New(t)
+		cache = loaders.NewRedisCache(rs.Client(t), rs.Prefix+loaders.Namespace("test", client.Tenant()))
+	}
+	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
+	h := graph.NewHandler(graph.Config{
+		Gladly:        client,
+		Loaders:       loaders.NewFactory(client, loaders.NewStore(cache)),
+		Media:         graph.NewMediaSigner([]byte("test-media-key-0123456789abcdef"), client.Tenant(), "http://gladgraph.test", 15*time.Minute),
+		Log:           log,
+		Introspection: true,
+	})
+	return &env{fake: fake, client: client, cache: cache, handler: h}
+}
+
+// gqlResponse is a GraphQL response.
+type gqlResponse struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []gqlError      `json:"errors"`
+}
+
+type gqlError struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// do runs one GraphQL request (POST, JSON) and returns the decoded response.
+func (e *env) do(t *testing.T, query string, vars map[string]any) gqlResponse {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	e.handler.ServeHTTP(rec, req)
+	var resp gqlResponse
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		t.Fatalf("response is not JSON (%d): %s", rec.Code, rec.Body.String())
+	}
+	return resp
+}
+
+// query runs a request that must succeed without errors and decodes its data into out.
+func (e *env) query(t *testing.T, query string, vars map[string]any, out any) {
+	t.Helper()
+	resp := e.do(t, query, vars)
+	if len(resp.Errors) > 0 {
+		msgs := make([]string, len(resp.Errors))
+		for i, er := range resp.Errors {
+			msgs[i] = er.Message + " " + jsonString(er.Extensions) + " at " + jsonString(er.Path)
+		}
+		t.Fatalf("GraphQL errors:\n%s", strings.Join(msgs, "\n"))
+	}
+	if out != nil {
+		if err := json.Unmarshal(resp.Data, out); err != nil {
+			t.Fatalf("decode data: %v\n%s", err, resp.Data)
+		}
+	}
+}
+
+func jsonString(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// userError is the shape of a payload's userErrors entries.
+type userError struct {
+	Field   []string `json:"field"`
+	Code    string   `json:"code"`
+	Message string   `json:"message"`
+}
