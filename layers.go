@@ -13,6 +13,7 @@ import (
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/graph"
 	"github.com/gladgraph/gladgraph/loaders"
+	"github.com/gladgraph/gladgraph/schema"
 )
 
 // Backend is what the server has built for the layers to use.
@@ -45,11 +46,44 @@ type Layers struct {
 	Close func()
 }
 
-// buildLayers is the seam where the lead wires in the GraphQL handler (graph/) and the response
-// cache (loaders/). Until then every field is left to its placeholder.
+// memoryCacheBytes bounds the in-process response cache used when no Redis is configured.
+const memoryCacheBytes = 128 << 20
+
+// buildLayers builds the response cache (Redis behind a circuit breaker, or in-process), the
+// loaders over it and the GraphQL handler.
 func buildLayers(b *Backend) (Layers, error) {
-	_ = b
-	return Layers{}, nil
+	cfg := b.Config
+	var (
+		cache loaders.Cache
+		closeCache = func() {}
+	)
+	if b.Redis != nil {
+		ns := loaders.Namespace(schema.Version(), b.Gladly.Tenant())
+		r := loaders.NewResilient(loaders.NewRedisCache(b.Redis, ns), b.Logger)
+		cache, closeCache = r, r.Close
+	} else {
+		cache = loaders.NewMemoryCache(memoryCacheBytes)
+	}
+	ttl := loaders.DefaultTTLs()
+	ttl.Directory, ttl.Profile, ttl.Task = cfg.CacheTTL.Directory, cfg.CacheTTL.Profile, cfg.CacheTTL.Task
+	ttl.Conversation, ttl.Item, ttl.Knowledge = cfg.CacheTTL.Conversation, cfg.CacheTTL.Item, cfg.CacheTTL.Answer
+	ttl.NotFound = cfg.CacheTTL.NotFound
+	store := loaders.NewStore(cache, loaders.WithTTLs(ttl))
+	h := graph.NewHandler(graph.Config{
+		Gladly:        b.Gladly,
+		Loaders:       loaders.NewFactory(b.Gladly, store),
+		Media:         b.Media,
+		Log:           b.Logger,
+		Introspection: cfg.Introspection,
+		Limits: graph.Limits{
+			MaxComplexity: cfg.Limits.MaxQueryComplexity,
+			MaxDepth:      cfg.Limits.MaxQueryDepth,
+			MaxEntities:   cfg.Limits.MaxEntityRepresentations,
+		},
+		APQ:            cache,
+		CSRFPrevention: true,
+	})
+	return Layers{GraphQL: h, Invalidator: store, Close: closeCache}, nil
 }
 
 func (l Layers) withDefaults(b *Backend) Layers {

@@ -67,6 +67,8 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		Media:         graph.NewMediaSigner([]byte("test-media-key-0123456789abcdef"), client.Tenant(), "http://gladgraph.test", 15*time.Minute),
 		Log:           log,
 		Introspection: true,
+		Limits:        graph.Limits{MaxComplexity: 5000, MaxDepth: 15, MaxEntities: 500},
+		APQ:           cache,
 	})
 	return &env{fake: fake, client: client, cache: cache, handler: h}
 }

@@ -24,6 +24,12 @@ const (
 	CodeInternal                = "INTERNAL_SERVER_ERROR"
 )
 
+// internalError is a failure of gladgraph itself (a resolver panic): INTERNAL_SERVER_ERROR,
+// detail logged, never shown.
+type internalError struct{ cause string }
+
+func (e *internalError) Error() string { return "internal error: " + e.cause }
+
 // badInput is an argument refused before anything was sent (a malformed cursor, contacts() with
 // two identifiers): BAD_USER_INPUT.
 type badInput struct{ msg string }
@@ -61,6 +67,7 @@ func ErrorPresenter(log zerolog.Logger) graphql.ErrorPresenterFunc {
 // classify maps an error to its extensions.code and the message clients see.
 func classify(err error) (code, msg string, ext map[string]any) {
 	var (
+		in   *internalError
 		bad  *badInput
 		arg  *gladly.ArgumentError
 		rate *gladly.RateLimitError
@@ -68,6 +75,8 @@ func classify(err error) (code, msg string, ext map[string]any) {
 		gql  *gqlerror.Error
 	)
 	switch {
+	case errors.As(err, &in):
+		return CodeInternal, "internal error", nil
 	case errors.As(err, &bad):
 		return CodeBadUserInput, bad.msg, nil
 	case errors.Is(err, model.ErrBadPageArgs):
@@ -86,7 +95,8 @@ func classify(err error) (code, msg string, ext map[string]any) {
 	case errors.As(err, &gerr) && gerr.StatusCode >= 400 && gerr.StatusCode < 500:
 		// A refusal of a read (e.g. a malformed phone number in a lookup): the caller's input.
 		return CodeBadUserInput, gladlyDetail(gerr), nil
-	case errors.As(err, &gql):
+	case errors.As(err, &gql) && gql.Unwrap() == nil:
+		// gqlgen's own refusal of an argument value (coercion), without a cause of ours.
 		return CodeBadUserInput, gql.Message, nil
 	case errors.Is(err, context.Canceled):
 		return CodeUpstreamUnavailable, "the request was canceled", nil

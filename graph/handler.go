@@ -3,11 +3,13 @@ package graph
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"net/http"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/apollofederatedtracingv1"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -27,6 +29,13 @@ type Config struct {
 	Log     zerolog.Logger
 	// Introspection allows __schema/__type queries (_service stays reachable either way).
 	Introspection bool
+	// Limits bound each operation's complexity, depth and _entities representations.
+	Limits Limits
+	// APQ keeps automatic persisted queries in this cache (usually the response cache); nil
+	// disables them.
+	APQ loaders.Cache
+	// CSRFPrevention refuses GETs and simple-content-type POSTs without a preflight header.
+	CSRFPrevention bool
 	// Now is the clock for validation of dates (default time.Now).
 	Now func() time.Time
 }
@@ -51,14 +60,40 @@ func NewHandler(cfg Config) http.Handler {
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	if cfg.APQ != nil {
+		srv.Use(extension.AutomaticPersistedQuery{Cache: apqCache{cache: cfg.APQ}})
+	}
+	srv.Use(limitsExtension{Limits: cfg.Limits})
+	// Apollo Router and Gateway ask for federated traces (ftv1) with a header; others get none.
+	srv.Use(&apollofederatedtracingv1.Tracer{})
 	srv.SetErrorPresenter(ErrorPresenter(cfg.Log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
-		cfg.Log.Error().Str("panic", fmt.Sprint(p)).Msg("graphql: resolver panic")
-		return fmt.Errorf("resolver panic: %v", p)
+		cfg.Log.Error().Str("panic", fmt.Sprint(p)).Str("stack", string(debug.Stack())).Msg("graphql: resolver panic")
+		return &internalError{cause: fmt.Sprint(p)}
 	})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		loaders.StatsFrom(ctx).SetOperationName(graphql.GetOperationContext(ctx).OperationName)
 		return next(ctx)
 	})
-	return cfg.Loaders.Middleware(srv)
+	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		decideCachePolicy(ctx, resp)
+		return resp
+	})
+	var h http.Handler = withStats(cacheControl(cfg.Loaders.Middleware(srv)))
+	if cfg.CSRFPrevention {
+		h = csrfPrevention(h)
+	}
+	return h
+}
+
+// withStats gives the request a loaders.Stats unless the server already did.
+func withStats(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if loaders.StatsFrom(r.Context()) == nil {
+			ctx, _ := loaders.WithStats(r.Context())
+			r = r.WithContext(ctx)
+		}
+		next.ServeHTTP(w, r)
+	})
 }

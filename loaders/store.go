@@ -151,7 +151,7 @@ func (s *Store) getMany(ctx context.Context, class Class, keys []string, fetch f
 	ttl := s.ttl.of(class)
 	stats.ObserveTTL(ttl)
 
-	if s.disabled {
+	if s.disabled || ttl <= 0 { // a class with no TTL is not cached
 		for i, k := range keys {
 			out[i], errs[i] = fetch(ctx, k)
 		}

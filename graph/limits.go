@@ -1,0 +1,161 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// Limits bound what one operation may ask for; a refused operation costs no upstream call.
+type Limits struct {
+	// MaxComplexity bounds the estimated number of objects an operation resolves (see cost).
+	MaxComplexity int
+	// MaxDepth bounds the nesting of selections (introspection fields excepted).
+	MaxDepth int
+	// MaxEntities bounds the representations of one _entities call.
+	MaxEntities int
+}
+
+// The sizes assumed for lists asked for without first/last: a Gladly list is returned whole (up to
+// its cap), so an unbounded connection is priced as large; value lists (emails, attachments…) are
+// short.
+const (
+	defaultConnectionSize = 50
+	defaultListSize       = 10
+)
+
+// limitsExtension refuses, after validation and before execution, operations over the limits.
+type limitsExtension struct{ Limits }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = limitsExtension{}
+
+func (limitsExtension) ExtensionName() string                        { return "GladgraphLimits" }
+func (limitsExtension) Validate(graphql.ExecutableSchema) error      { return nil }
+func (l limitsExtension) MutateOperationContext(_ context.Context, op *graphql.OperationContext) *gqlerror.Error {
+	if op.Operation == nil {
+		return nil
+	}
+	w := walker{doc: op.Doc, vars: op.Variables, limits: l.Limits}
+	cost := w.selections(op.Operation.SelectionSet, 1)
+	if w.err != nil {
+		return w.err
+	}
+	if l.MaxDepth > 0 && w.maxDepth > l.MaxDepth {
+		return limitError("the operation is nested %d levels deep; at most %d are allowed", w.maxDepth, l.MaxDepth)
+	}
+	if l.MaxComplexity > 0 && cost > l.MaxComplexity {
+		return limitError("the operation's complexity is %d; at most %d is allowed (ask for fewer items with first/last, or fewer fields)", cost, l.MaxComplexity)
+	}
+	return nil
+}
+
+func limitError(format string, args ...any) *gqlerror.Error {
+	err := gqlerror.Errorf(format, args...)
+	errcode.Set(err, errcode.ValidationFailed)
+	return err
+}
+
+// walker prices a selection set: each field costs 1 plus its children's cost times the number of
+// items it returns (first/last of a connection, the representations of _entities, an assumed size
+// for other lists), fragments expanded.
+type walker struct {
+	doc      *ast.QueryDocument
+	vars     map[string]any
+	limits   Limits
+	maxDepth int
+	err      *gqlerror.Error
+	seen     int // fragment spreads followed, bounding pathological documents
+}
+
+func (w *walker) selections(set ast.SelectionSet, depth int) int {
+	cost := 0
+	for _, sel := range set {
+		if w.err != nil {
+			return cost
+		}
+		switch s := sel.(type) {
+		case *ast.Field:
+			cost += w.field(s, depth)
+		case *ast.InlineFragment:
+			cost += w.selections(s.SelectionSet, depth)
+		case *ast.FragmentSpread:
+			if w.seen++; w.seen > 10000 {
+				w.err = limitError("the operation spreads fragments too many times")
+				return cost
+			}
+			if f := w.doc.Fragments.ForName(s.Name); f != nil {
+				cost += w.selections(f.SelectionSet, depth)
+			}
+		}
+	}
+	return cost
+}
+
+func (w *walker) field(f *ast.Field, depth int) int {
+	if strings.HasPrefix(f.Name, "__") {
+		return 1 // introspection is priced as one field whatever its depth
+	}
+	if depth > w.maxDepth {
+		w.maxDepth = depth
+	}
+	if len(f.SelectionSet) == 0 {
+		return 1
+	}
+	n := w.listSize(f)
+	if w.err != nil {
+		return 0
+	}
+	return 1 + n*w.selections(f.SelectionSet, depth+1)
+}
+
+// listSize is how many items a field with a selection returns.
+func (w *walker) listSize(f *ast.Field) int {
+	if f.Name == "_entities" {
+		n := 0
+		if reps, ok := f.ArgumentMap(w.vars)["representations"].([]any); ok {
+			n = len(reps)
+		}
+		if w.limits.MaxEntities > 0 && n > w.limits.MaxEntities {
+			w.err = limitError("_entities got %d representations; at most %d are allowed per request", n, w.limits.MaxEntities)
+		}
+		return max(n, 1)
+	}
+	if f.Definition == nil || f.Definition.Type == nil {
+		return 1
+	}
+	if f.ObjectDefinition != nil && strings.HasSuffix(f.ObjectDefinition.Name, "Connection") {
+		return 1 // edges and nodes: the connection field already counted its items
+	}
+	t := f.Definition.Type
+	isConn := strings.HasSuffix(t.Name(), "Connection")
+	if !isConn && t.Elem == nil {
+		return 1
+	}
+	size := defaultListSize
+	if isConn {
+		size = defaultConnectionSize
+	}
+	args := f.ArgumentMap(w.vars)
+	for _, name := range []string{"first", "last"} {
+		if v, ok := args[name].(int64); ok {
+			return int(max(v, 1))
+		}
+		if v, ok := args[name].(int); ok {
+			return max(v, 1)
+		}
+	}
+	return size
+}
+
+// String describes the limits (for logs).
+func (l Limits) String() string {
+	return fmt.Sprintf("complexity ≤ %d, depth ≤ %d, entities ≤ %d", l.MaxComplexity, l.MaxDepth, l.MaxEntities)
+}
