@@ -3,8 +3,8 @@ package graph
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"

@@ -37,8 +37,8 @@ var _ interface {
 	graphql.OperationContextMutator
 } = limitsExtension{}
 
-func (limitsExtension) ExtensionName() string                        { return "GladgraphLimits" }
-func (limitsExtension) Validate(graphql.ExecutableSchema) error      { return nil }
+func (limitsExtension) ExtensionName() string                   { return "GladgraphLimits" }
+func (limitsExtension) Validate(graphql.ExecutableSchema) error { return nil }
 func (l limitsExtension) MutateOperationContext(_ context.Context, op *graphql.OperationContext) *gqlerror.Error {
 	if op.Operation == nil {
 		return nil
