@@ -128,10 +128,11 @@ func (f DemoFaults) options() []gladlytest.Option {
 	return opts
 }
 
-// startDemo starts the in-process fake Gladly with the demo fixture and Gladly's default rate
-// limit, so the demo meets the same 429s a real organization would.
-func startDemo(f DemoFaults) (*gladlytest.Server, error) {
-	srv, err := gladlytest.Start(f.options()...)
+// startDemo starts the in-process fake Gladly with the demo fixture and the organization's rate
+// limit (GLADLY_RATE_LIMIT, Gladly's 10 per second by default), so the demo meets the same 429s a
+// real organization would — and one with a raised limit can be simulated.
+func startDemo(f DemoFaults, perSecond int) (*gladlytest.Server, error) {
+	srv, err := gladlytest.Start(append(f.options(), gladlytest.WithRateLimit(perSecond))...)
 	if err != nil {
 		return nil, fmt.Errorf("start the demo's fake Gladly: %w", err)
 	}

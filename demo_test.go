@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
 )
 
@@ -60,7 +61,7 @@ func TestDemoFaultsStartTheFake(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake, err := startDemo(f)
+	fake, err := startDemo(f, gladly.DefaultRequestsPerSecond)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -162,7 +162,7 @@ func newServer(cfg *Config, logger zerolog.Logger, build func(*Backend) (Layers,
 
 	base, user, token := cfg.GladlyBaseURL, cfg.GladlyUsername, cfg.GladlyToken
 	if cfg.Demo() {
-		fake, err := startDemo(cfg.DemoFaults)
+		fake, err := startDemo(cfg.DemoFaults, cfg.GladlyRateLimit)
 		if err != nil {
 			return nil, err
 		}

@@ -65,7 +65,7 @@ func echoGraphQL(client func() *gladly.Client) http.Handler {
 
 func TestAccessLogNeverShowsSecrets(t *testing.T) {
 	t.Parallel()
-	fake, err := startDemo(DemoFaults{})
+	fake, err := startDemo(DemoFaults{}, gladly.DefaultRequestsPerSecond)
 	if err != nil {
 		t.Fatal(err)
 	}

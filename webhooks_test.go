@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/loaders"
 	"github.com/gladgraph/gladgraph/loaders/redistest"
 )
@@ -208,7 +209,7 @@ func TestWebhookSeenSetInRedis(t *testing.T) {
 	t.Parallel()
 	rs := redistest.New(t)
 	inv := &recordingInvalidator{}
-	fake, err := startDemo(DemoFaults{})
+	fake, err := startDemo(DemoFaults{}, gladly.DefaultRequestsPerSecond)
 	if err != nil {
 		t.Fatal(err)
 	}
