@@ -40,6 +40,7 @@ import (
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
 	"github.com/gladgraph/gladgraph/graph"
+	"github.com/gladgraph/gladgraph/loaders"
 )
 
 func main() {
@@ -179,16 +180,6 @@ func newServer(cfg *Config, logger zerolog.Logger, build func(*Backend) (Layers,
 	}
 	logger.Info().Object("config", cfg).Msg("configuration")
 
-	client, err := gladly.NewClient(base,
-		gladly.WithBasicAuth(user, token),
-		gladly.WithRateLimit(gladly.NewWindowLimiter(cfg.GladlyRateLimit, time.Second)),
-		gladly.WithObserver(metrics.ObserveUpstream),
-		gladly.WithLogger(logger.With().Str("component", "gladly").Logger()),
-	)
-	if err != nil {
-		return nil, fmt.Errorf("gladly client: %w", err)
-	}
-
 	var rdb redis.UniversalClient
 	if cfg.RedisURL != "" {
 		t, err := redisOptions(cfg.RedisURL)
@@ -197,6 +188,26 @@ func newServer(cfg *Config, logger zerolog.Logger, build func(*Backend) (Layers,
 		}
 		rdb = t.client()
 		closers = append(closers, func() { _ = rdb.Close() })
+	}
+
+	// Gladly's limit is per organization across all of its tokens: with Redis, every replica
+	// draws from one shared window keyed by the organization's host.
+	var limiter gladly.Limiter = gladly.NewWindowLimiter(cfg.GladlyRateLimit, time.Second)
+	if rdb != nil {
+		u, err := gladly.ParseBaseURL(base)
+		if err != nil {
+			return nil, fmt.Errorf("gladly client: %w", err)
+		}
+		limiter = loaders.NewSharedLimiter(rdb, "gg:", u.Host, cfg.GladlyRateLimit, time.Second, logger.With().Str("component", "ratelimit").Logger())
+	}
+	client, err := gladly.NewClient(base,
+		gladly.WithBasicAuth(user, token),
+		gladly.WithRateLimit(limiter),
+		gladly.WithObserver(metrics.ObserveUpstream),
+		gladly.WithLogger(logger.With().Str("component", "gladly").Logger()),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("gladly client: %w", err)
 	}
 
 	signer := graph.NewMediaSigner(cfg.MediaSigningKey, client.Tenant(), cfg.PublicURL, cfg.MediaURLTTL)

@@ -1,0 +1,90 @@
+package loaders
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/gladgraph/gladgraph/gladly"
+	"github.com/gladgraph/gladgraph/loaders/redistest"
+)
+
+// TestSharedLimiterAcrossReplicas: three limiters (three replicas) over one Redis admit at most n
+// requests in any window between them, and queue the rest.
+func TestSharedLimiterAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	srv := redistest.New(t)
+	const n, window = 5, 200 * time.Millisecond
+	var limiters []*SharedLimiter
+	for range 3 {
+		limiters = append(limiters, NewSharedLimiter(srv.Client(t), srv.Prefix, "acme.gladly.com", n, window, testLogger(t)))
+	}
+	var mu sync.Mutex
+	var grants []time.Time
+	var wg sync.WaitGroup
+	for i := range 30 {
+		wg.Go(func() {
+			if _, err := limiters[i%3].Wait(t.Context()); err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			grants = append(grants, time.Now())
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if len(grants) != 30 {
+		t.Fatalf("%d of 30 requests admitted", len(grants))
+	}
+	slices.SortFunc(grants, func(a, b time.Time) int { return a.Compare(b) })
+	for i := n; i < len(grants); i++ {
+		// The window is counted on Redis's clock; allow the local clock a few ms of skew.
+		if d := grants[i].Sub(grants[i-n]); d < window-10*time.Millisecond {
+			t.Errorf("requests %d and %d admitted %v apart: more than %d in a %v window", i-n, i, d, n, window)
+		}
+	}
+}
+
+func TestSharedLimiterHonoursTheDeadline(t *testing.T) {
+	t.Parallel()
+	srv := redistest.New(t)
+	l := NewSharedLimiter(srv.Client(t), srv.Prefix, "acme.gladly.com", 1, time.Second, testLogger(t))
+	if _, err := l.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := l.Wait(ctx); err == nil {
+		t.Fatal("a full window admitted a request that could not wait for it")
+	} else if !errors.Is(err, gladly.ErrLimiterDeadline) {
+		t.Errorf("err %v, want ErrLimiterDeadline", err)
+	}
+}
+
+func TestSharedLimiterFallsBackWithoutRedis(t *testing.T) {
+	t.Parallel()
+	opts, _ := redis.ParseURL(redistest.ClosedURL(t))
+	opts.MaxRetries = -1
+	rdb := redis.NewClient(opts)
+	t.Cleanup(func() { _ = rdb.Close() })
+	l := NewSharedLimiter(rdb, "x:", "acme.gladly.com", 3, 100*time.Millisecond, testLogger(t))
+	start := time.Now()
+	for range 6 {
+		if _, err := l.Wait(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !l.Degraded() {
+		t.Error("limiter not degraded with Redis down")
+	}
+	if d := time.Since(start); d < 100*time.Millisecond {
+		t.Errorf("6 requests at 3 per 100 ms admitted in %v: the local fallback did not limit", d)
+	}
+}
+
