@@ -8,7 +8,7 @@ run:
 	$(GO) run .
 
 ## test: every test, as CI runs it
-test: test-go
+test: check-generated test-go
 
 test-go:
 	$(GO) test -race -count=1 ./...
@@ -16,6 +16,15 @@ test-go:
 ## generate: regenerate gqlgen code from schema/*.graphqls
 generate:
 	$(GO) tool gqlgen generate
+
+## check-generated: fail when the generated GraphQL code is stale (regenerated in a temporary copy)
+check-generated:
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	cp -r go.mod go.sum gqlgen.yml schema graph gladly loaders "$$tmp"/ && \
+	(cd "$$tmp" && $(GO) tool gqlgen generate) && \
+	if ! diff -r -q graph "$$tmp/graph"; then \
+		echo "generated GraphQL code is stale: run 'make generate' and commit the result"; exit 1; \
+	fi
 
 ## lint: formatting and vet
 lint:
