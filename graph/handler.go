@@ -52,10 +52,9 @@ func NewResolver(cfg Config) *Resolver {
 // NewHandler returns the GraphQL-over-HTTP handler: POST, and GET for queries, with a fresh set of
 // loaders per request.
 func NewHandler(cfg Config) http.Handler {
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: NewResolver(cfg)}))
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Schema: publicSchema(), Resolvers: NewResolver(cfg)}))
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(httpTransport{}) // GET and POST as GraphQL over HTTP says (see transport.go)
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})

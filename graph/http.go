@@ -47,7 +47,7 @@ func csrfPrevention(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		writeRequestError(w, r, http.StatusBadRequest, "This operation has been blocked as a potential Cross-Site Request Forgery (CSRF). "+
+		writeRequestError(w, responseMediaType(r), http.StatusBadRequest, "This operation has been blocked as a potential Cross-Site Request Forgery (CSRF). "+
 			"Please either specify a 'content-type' header (with a type that is not one of application/x-www-form-urlencoded, multipart/form-data, text/plain) "+
 			"or provide a non-empty value for one of the following headers: x-apollo-operation-name, apollo-require-preflight", "BAD_REQUEST")
 	})
@@ -70,15 +70,6 @@ func needsPreflightHeader(r *http.Request) bool {
 		return true
 	}
 	return false
-}
-
-// writeRequestError answers a request refused before GraphQL ran, in the GraphQL error shape.
-func writeRequestError(w http.ResponseWriter, _ *http.Request, status int, msg, code string) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	b, _ := jsonMarshal(map[string]any{"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}}})
-	_, _ = w.Write(b)
 }
 
 // cachePolicy is one response's Cache-Control, decided once the operation has run.
