@@ -1,17 +1,23 @@
 # gladgraph — the targets a newcomer expects.
 GO ?= go
 
-.PHONY: run test test-go generate check-generated lint bench
+.PHONY: run test test-go e2e generate check-generated lint bench
 
 ## run: start the demo (fake Gladly in-process, GraphQL at http://localhost:4001/graphql)
 run:
 	$(GO) run .
 
 ## test: every test, as CI runs it
-test: check-generated test-go
+test: check-generated test-go e2e
 
 test-go:
 	$(GO) test -race -count=1 ./...
+
+## e2e: federation and GraphQL-over-HTTP compliance, checked with Apollo's composition and gateway
+## and graphql-http's audit against the demo (Node.js 20+ and npm; packages from e2e/package-lock.json)
+e2e:
+	@command -v npm >/dev/null 2>&1 || { echo "make e2e needs Node.js 20+ and npm"; exit 1; }
+	cd e2e && npm ci && npm test
 
 ## generate: regenerate gqlgen code from schema/*.graphqls
 generate:
