@@ -3,6 +3,7 @@ package graph_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -103,6 +104,16 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		t.Parallel()
 		rec := e.raw(t, http.MethodGet, "/graphql?operationName=Q", nil, nil)
 		if rec.Code != http.StatusBadRequest {
+			t.Errorf("status %d: %s", rec.Code, rec.Body)
+		}
+	})
+	t.Run("a body over the server's limit is 413", func(t *testing.T) {
+		t.Parallel()
+		req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ __typename }", "variables": {"pad": "`+strings.Repeat("x", 256)+`"}}`))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		http.MaxBytesHandler(e.handler, 64).ServeHTTP(rec, req)
+		if rec.Code != http.StatusRequestEntityTooLarge {
 			t.Errorf("status %d: %s", rec.Code, rec.Body)
 		}
 	})

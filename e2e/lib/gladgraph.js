@@ -1,6 +1,7 @@
 // The gladgraph process under test: built from the repository, started in demo mode on a free
 // loopback port, its JSON log lines captured, always stopped at the end.
 import { execFile, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +18,10 @@ const STOP_TIMEOUT_MS = 10_000;
 // Children still running when this process ends are killed: a failed or interrupted test
 // must not leave a gladgraph listening behind it.
 const running = new Set();
+const tempDirs = new Set();
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.once(sig, () => {
@@ -35,13 +38,23 @@ export async function buildGladgraph() {
   if (process.env.GLADGRAPH_BIN) return { bin: process.env.GLADGRAPH_BIN, cleanup: async () => {} };
   const dir = await mkdtemp(join(tmpdir(), 'gladgraph-e2e-'));
   const bin = join(dir, 'gladgraph');
-  await new Promise((resolve, reject) => {
-    execFile('go', ['build', '-o', bin, '.'], { cwd: repoRoot, timeout: BUILD_TIMEOUT_MS, maxBuffer: 16 << 20 }, (err, _stdout, stderr) => {
-      if (err) reject(new Error(`go build failed (is Go on PATH?): ${err.message}\n${stderr}`));
-      else resolve();
+  tempDirs.add(dir);
+  const cleanup = async () => {
+    await rm(dir, { recursive: true, force: true });
+    tempDirs.delete(dir);
+  };
+  try {
+    await new Promise((resolve, reject) => {
+      execFile('go', ['build', '-o', bin, '.'], { cwd: repoRoot, timeout: BUILD_TIMEOUT_MS, maxBuffer: 16 << 20 }, (err, _stdout, stderr) => {
+        if (err) reject(new Error(`go build failed (is Go on PATH?): ${err.message}\n${stderr}`));
+        else resolve();
+      });
     });
-  });
-  return { bin, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+  return { bin, cleanup };
 }
 
 /**
@@ -77,13 +90,18 @@ export async function startGladgraph({ env = {} } = {}) {
     for (const w of waiters) w();
   });
   createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => {
-    running.delete(child);
-    resolve({ code, signal });
-    for (const w of waiters) w();
-  }));
   let exitStatus = null;
-  exited.then((s) => { exitStatus = s; });
+  const exited = new Promise((resolve) => {
+    const ended = (status) => {
+      if (exitStatus) return;
+      exitStatus = status;
+      running.delete(child);
+      resolve(status);
+      for (const w of waiters) w();
+    };
+    child.once('exit', (code, signal) => ended({ code, signal }));
+    child.once('error', (err) => ended({ error: err.message })); // e.g. the binary cannot be run
+  });
 
   const describe = () => `gladgraph stderr:\n${stderr.join('\n')}\nlast log lines:\n${logs.slice(-20).map((l) => JSON.stringify(l)).join('\n')}`;
 
