@@ -106,9 +106,9 @@ func TestWebhooksQuery(t *testing.T) {
 }
 
 type eventOut struct {
-	ID        string          `json:"id"`
-	Type      string          `json:"type"`
-	Timestamp time.Time       `json:"timestamp"`
+	ID        string    `json:"id"`
+	Type      string    `json:"type"`
+	Timestamp time.Time `json:"timestamp"`
 	Initiator *struct{ ID, Type string }
 	Content   json.RawMessage `json:"content"`
 	Contact   *struct {
