@@ -214,6 +214,7 @@ func TestEventsResolveTheirObjectsInBatches(t *testing.T) {
 			tasks[ids.TaskID] = true
 		}
 	}
+	t.Logf("%d events, %d naming a contact: %d distinct contacts, %d conversations, %d tasks", len(evs), withContact, len(customers), len(conversations), len(tasks))
 	if withContact < 20 {
 		t.Fatalf("only %d events name a contact; the test needs 20 or more", withContact)
 	}
