@@ -358,7 +358,11 @@ func reportDay(v *validation, name string, s *string) (time.Time, bool) {
 func reportInstant(v *validation, name string, s *string) (time.Time, bool) {
 	p := fieldPath("input", name)
 	if s == nil {
-		v.add(p, model.UserErrorCodeBlank, "%s is required with %s", name, map[string]string{"startAtTime": "endAtTime", "endAtTime": "startAtTime"}[name])
+		other := "endAtTime"
+		if name == other {
+			other = "startAtTime"
+		}
+		v.add(p, model.UserErrorCodeBlank, "%s is required with %s", name, other)
 		return time.Time{}, false
 	}
 	t, err := time.Parse("2006-01-02T15:04Z07:00", *s)

@@ -441,7 +441,7 @@ func TestCreateReportLocalValidation(t *testing.T) {
 		"blank metric set": {map[string]any{"metricSet": "", "startAt": "2024-05-01", "endAt": "2024-05-02"}, []userError{ue("BLANK", "input", "metricSet")}},
 		"no dates": {map[string]any{"metricSet": "ContactSummaryReport"},
 			[]userError{ue("BLANK", "input", "startAt"), ue("BLANK", "input", "endAt")}},
-		"malformed date": {map[string]any{"metricSet": "ContactSummaryReport", "startAt": "2024/05/01", "endAt": "2024-05-02"}, []userError{ue("INVALID", "input", "startAt")}},
+		"malformed date":   {map[string]any{"metricSet": "ContactSummaryReport", "startAt": "2024/05/01", "endAt": "2024-05-02"}, []userError{ue("INVALID", "input", "startAt")}},
 		"end before start": {map[string]any{"metricSet": "ContactSummaryReport", "startAt": "2024-05-02", "endAt": "2024-05-01"}, []userError{ue("INVALID", "input", "endAt")}},
 		"blank timezone":   {map[string]any{"metricSet": "ContactSummaryReport", "startAt": "2024-05-01", "endAt": "2024-05-02", "timezone": ""}, []userError{ue("BLANK", "input", "timezone")}},
 		"dates and times": {map[string]any{"metricSet": "ContactExportReportV3", "startAt": "2024-05-01", "timezone": "UTC", "startAtTime": "2024-05-01T10:00Z", "endAtTime": "2024-05-01T12:00Z"},
