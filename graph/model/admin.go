@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"encoding/json"
 	"time"
 
@@ -72,22 +73,38 @@ func (s *ExportSchedule) NextStartAt() *time.Time { return optionalTime(s.Export
 func (s *ExportSchedule) UpdatedAt() *time.Time   { return optionalTime(s.ExportSchedule.UpdatedAt) }
 
 // ExportJob is an export run; its schedule is a join.
-type ExportJob struct{ *gladly.ExportJob }
+type ExportJob struct {
+	*gladly.ExportJob
+	// Schedules lists the organization's export schedules for the schedule join. Schedules are
+	// read live, never cached, so the jobs of one answer share one list (one Gladly call for
+	// all of them); nil when the job was wrapped alone.
+	Schedules func(context.Context) ([]*gladly.ExportSchedule, error)
+}
 
 // NewExportJob wraps a job (nil stays nil).
 func NewExportJob(j *gladly.ExportJob) *ExportJob {
 	if j == nil {
 		return nil
 	}
-	return &ExportJob{j}
+	return &ExportJob{ExportJob: j}
 }
 
 func (j *ExportJob) Status() ExportJobStatus { return ExportJobStatus(j.ExportJob.Status) }
 func (j *ExportJob) UpdatedAt() *time.Time   { return optionalTime(j.ExportJob.UpdatedAt) }
 func (j *ExportJob) Files() []string         { return nonNil(j.ExportJob.Files) }
+
+// Parameters is null when Gladly sent none. CONVERSATIONS is the only export Gladly runs, so
+// parameters that name a period without a type are conversations.
 func (j *ExportJob) Parameters() *ExportJobParameters {
 	p := j.ExportJob.Parameters
-	return &ExportJobParameters{Type: ExportType(p.Type), StartAt: optionalTime(p.StartAt), EndAt: optionalTime(p.EndAt)}
+	if p.Type == "" && p.StartAt.IsZero() && p.EndAt.IsZero() {
+		return nil
+	}
+	typ := ExportType(p.Type)
+	if typ == "" {
+		typ = ExportTypeConversations
+	}
+	return &ExportJobParameters{Type: typ, StartAt: optionalTime(p.StartAt), EndAt: optionalTime(p.EndAt)}
 }
 
 // AutomationMessage is a message of a message-automation session.
