@@ -25,9 +25,17 @@ type Limits struct {
 // its cap), so an unbounded connection is priced as large; value lists (emails, attachments…) are
 // short.
 const (
-	defaultConnectionSize = 50
-	defaultListSize       = 10
+	defaultConnectionSize = 20
+	defaultListSize       = 5
 )
+
+// smallConnections are connections over a few members of a list the request already holds (a
+// user's teams, a team's members, a topic's children…): priced at their typical size.
+var smallConnections = map[string]int{
+	"User.groups": 5, "Group.members": 10, "Topic.children": 5, "Conversation.topics": 5,
+	"Answer.audiences": 5, "Ticket.assignees": 1, "TopicChangeContent.addedTopics": 3,
+	"TopicChangeContent.removedTopics": 3,
+}
 
 // limitsExtension refuses, after validation and before execution, operations over the limits.
 type limitsExtension struct{ Limits }
@@ -142,6 +150,11 @@ func (w *walker) listSize(f *ast.Field) int {
 	size := defaultListSize
 	if isConn {
 		size = defaultConnectionSize
+		if f.ObjectDefinition != nil {
+			if n, ok := smallConnections[f.ObjectDefinition.Name+"."+f.Name]; ok {
+				size = n
+			}
+		}
 	}
 	args := f.ArgumentMap(w.vars)
 	for _, name := range []string{"first", "last"} {
