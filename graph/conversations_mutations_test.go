@@ -98,7 +98,7 @@ func readState(t *testing.T, e *env, convID, contactID string) stateOut {
 }
 
 type conversationPayloadOut struct {
-	Conversation *convState `json:"conversation"`
+	Conversation *convState  `json:"conversation"`
 	UserErrors   []userError `json:"userErrors"`
 }
 
