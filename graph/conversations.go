@@ -74,6 +74,26 @@ func (r *Resolver) mediaOf(itemID string, seconds int) *model.ConversationItemMe
 	return m
 }
 
+// ContactConversations is the connection of a contact's conversations (oldest first, as Gladly
+// lists them), all or of one status; null when the contact does not exist. Query.conversations
+// and Contact.conversations share it. The listed conversations also answer this request's loads
+// by id (an item's conversation) without another read.
+func ContactConversations(ctx context.Context, contactID string, status *model.ConversationStatus, args model.PageArgs) (*model.Connection[*model.Conversation], error) {
+	l := loaders.For(ctx)
+	list, err := l.ContactConversations.Load(ctx, contactID)
+	if err != nil || list == nil {
+		return nil, err // Gladly answers 404 for a contact that does not exist: null
+	}
+	for _, c := range list.Items {
+		l.Conversations.Prime(c.ID, c)
+	}
+	items := list.Items
+	if status != nil {
+		items = filter(items, func(c *gladly.Conversation) bool { return c.Status == string(*status) })
+	}
+	return connOfItems(items, list.Limited, model.NewConversation, args)
+}
+
 // conversationUpdate checks an updateConversation input and builds Gladly's request from it.
 func conversationUpdate(id string, in model.UpdateConversationInput) (*gladly.UpdateConversationRequest, validation) {
 	var v validation

@@ -42,9 +42,13 @@ func (r *conversationResolver) Items(ctx context.Context, obj *model.Conversatio
 	if sessionID != nil {
 		key.SessionID = *sessionID
 	}
-	list, err := loaders.For(ctx).ConversationItems.Load(ctx, key)
-	if err != nil {
+	l := loaders.For(ctx)
+	list, err := l.ConversationItems.Load(ctx, key)
+	if err != nil || list == nil {
 		return nil, err
+	}
+	for _, it := range list.Items {
+		l.Items.Prime(it.ID, it) // e.g. the quick-reply question an answer points at: no second read
 	}
 	return connOf(list, model.NewConversationItem, pageArgs(first, after, last, before))
 }
@@ -218,15 +222,7 @@ func (r *queryResolver) Conversation(ctx context.Context, id string) (*model.Con
 }
 
 func (r *queryResolver) Conversations(ctx context.Context, contactID string, status *model.ConversationStatus, first *int, after *string, last *int, before *string) (*model.Connection[*model.Conversation], error) {
-	list, err := loaders.For(ctx).ContactConversations.Load(ctx, contactID)
-	if err != nil || list == nil {
-		return nil, err // Gladly answers 404 for a contact that does not exist: null
-	}
-	items := list.Items
-	if status != nil {
-		items = filter(items, func(c *gladly.Conversation) bool { return c.Status == string(*status) })
-	}
-	return connOfItems(items, list.Limited, model.NewConversation, pageArgs(first, after, last, before))
+	return ContactConversations(ctx, contactID, status, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) ConversationItem(ctx context.Context, id string) (*model.ConversationItem, error) {

@@ -239,10 +239,10 @@ func TestConversationItemsOpen(t *testing.T) {
 		t.Errorf("note: %v", note.Content)
 	}
 
-	// One timeline list; the quick-reply request read once by id; one transcript (the only
-	// call); the recording URL is signed locally: no media call.
+	// One timeline list, which also answers the quick-reply answer's question; one transcript
+	// (the only call); the recording URL is signed locally: no media call.
 	wantCalls(t, e, map[string]int{
-		"getConversation": 1, "getConversationItems": 1, "getItem": 1, "getVoiceTranscript": 1,
+		"getConversation": 1, "getConversationItems": 1, "getVoiceTranscript": 1,
 		"getCustomer": 1, "getAgents": 1, "getTopics": 1,
 	})
 	e.fake.ResetStats()

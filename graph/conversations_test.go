@@ -273,6 +273,29 @@ func TestConversations(t *testing.T) {
 		t.Errorf("getConversations called %d times over five requests, want 1 (cached)", n)
 	}
 
+	// The listed conversations answer their items' conversation without reading them again.
+	e.fake.ResetStats()
+	var nested struct {
+		Conversations struct {
+			Nodes []struct {
+				ID    string `json:"id"`
+				Items struct {
+					Nodes []struct {
+						Conversation *struct{ ID string } `json:"conversation"`
+					} `json:"nodes"`
+				} `json:"items"`
+			} `json:"nodes"`
+		} `json:"conversations"`
+	}
+	e.query(t, `query($c: ID!) { conversations(contactId: $c) { nodes { id items(first: 1) { nodes { conversation { id } } } } } }`,
+		map[string]any{"c": ada}, &nested)
+	for _, c := range nested.Conversations.Nodes {
+		if len(c.Items.Nodes) != 1 || c.Items.Nodes[0].Conversation == nil || c.Items.Nodes[0].Conversation.ID != c.ID {
+			t.Errorf("conversation %s: first item's conversation %+v", c.ID, c.Items.Nodes)
+		}
+	}
+	wantCalls(t, e, map[string]int{"getConversationItems": 3})
+
 	resp := e.do(t, `{ conversations(contactId: "`+ada+`", after: "not-a-cursor") { totalCount } }`, nil)
 	if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "BAD_USER_INPUT" {
 		t.Errorf("malformed cursor: %+v", resp.Errors)
