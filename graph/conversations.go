@@ -74,11 +74,11 @@ func (r *Resolver) mediaOf(itemID string, seconds int) *model.ConversationItemMe
 	return m
 }
 
-// ContactConversations is the connection of a contact's conversations (oldest first, as Gladly
+// contactConversations is the connection of a contact's conversations (oldest first, as Gladly
 // lists them), all or of one status; null when the contact does not exist. Query.conversations
 // and Contact.conversations share it. The listed conversations also answer this request's loads
 // by id (an item's conversation) without another read.
-func ContactConversations(ctx context.Context, contactID string, status *model.ConversationStatus, args model.PageArgs) (*model.Connection[*model.Conversation], error) {
+func contactConversations(ctx context.Context, contactID string, status *model.ConversationStatus, args model.PageArgs) (*model.Connection[*model.Conversation], error) {
 	l := loaders.For(ctx)
 	list, err := l.ContactConversations.Load(ctx, contactID)
 	if err != nil || list == nil {

@@ -85,7 +85,7 @@ func (r *conversationItemResolver) Transcript(ctx context.Context, obj *model.Co
 
 func (r *conversationItemResolver) Media(ctx context.Context, obj *model.ConversationItem) (*model.ConversationItemMedia, error) {
 	seconds, ok := obj.Recording()
-	if !ok || r.Resolver.Media == nil { // r.Media is this resolver's own method
+	if signer := r.Resolver.Media; !ok || signer == nil { // (r.Media is this method)
 		return nil, nil
 	}
 	return r.mediaOf(obj.ID, seconds), nil
@@ -222,7 +222,7 @@ func (r *queryResolver) Conversation(ctx context.Context, id string) (*model.Con
 }
 
 func (r *queryResolver) Conversations(ctx context.Context, contactID string, status *model.ConversationStatus, first *int, after *string, last *int, before *string) (*model.Connection[*model.Conversation], error) {
-	return ContactConversations(ctx, contactID, status, pageArgs(first, after, last, before))
+	return contactConversations(ctx, contactID, status, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) ConversationItem(ctx context.Context, id string) (*model.ConversationItem, error) {

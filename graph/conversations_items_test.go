@@ -491,3 +491,22 @@ func findInstagramItem(t *testing.T, e *env) string {
 	t.Fatal("the fake seeded no Instagram message")
 	return ""
 }
+
+// TestConversationItemsTruncated: Gladly lists at most 1000 items of a conversation and says so.
+func TestConversationItemsTruncated(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, withFake(gladlytest.WithSize(gladlytest.Size{Customers: 1, ConversationsPerCustomer: 1, ItemsPerConversation: 1001})))
+	var generated string
+	for _, id := range e.fake.CustomerIDs() {
+		if !isDemoCustomer(id) {
+			generated = id
+		}
+	}
+	conv := onlyConversationOf(t, e, generated)
+	var out itemsOut
+	e.query(t, `query($id: ID!) { conversation(id: $id) { items(first: 2) { totalCount truncated pageInfo { hasNextPage } nodes { id } } } }`,
+		map[string]any{"id": conv}, &out)
+	if c := out.Conversation.Items; c.TotalCount != 1000 || !c.Truncated || len(c.Nodes) != 2 || !c.PageInfo.HasNextPage {
+		t.Errorf("capped timeline: totalCount %d truncated %v nodes %d", c.TotalCount, c.Truncated, len(c.Nodes))
+	}
+}
