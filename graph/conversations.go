@@ -118,23 +118,6 @@ func conversationUpdate(id string, in model.UpdateConversationInput) (*gladly.Up
 	return req, v
 }
 
-// refused maps Gladly's refusal of a write to user errors (see userErrors). A NOT_FOUND without
-// an attribute is about the object the mutation names: it gets that argument's path (when given)
-// and says what does not exist.
-func refused(err error, notFoundField []string, what string, attrs attrMap) ([]*model.UserError, error) {
-	errs, err := userErrors(err, attrs)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range errs {
-		if e.Code == model.UserErrorCodeNotFound && e.Field == nil && notFoundField != nil {
-			e.Field = notFoundField
-			e.Message = what + " does not exist"
-		}
-	}
-	return errs, nil
-}
-
 // conversationRefs is what a change to a conversation makes stale besides its contact's list:
 // the conversation and its timeline (Gladly adds status-change, topic-change and note items).
 // Each list that holds the conversation is tagged with it and goes too.

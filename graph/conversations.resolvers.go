@@ -97,9 +97,9 @@ func (r *mutationResolver) UpdateConversation(ctx context.Context, id string, in
 		return &model.ConversationPayload{UserErrors: v.errs}, nil
 	}
 	if _, err := r.Gladly.Conversations.Update(ctx, id, req); err != nil {
-		errs, err := refused(err, fieldPath("id"), "conversation", attrMap{
+		errs, err := refused(err, attrMap{
 			"assignee.agentId": fieldPath("input", "assignee", "userId"),
-		})
+		}, fieldPath("id"), "conversation")
 		return &model.ConversationPayload{UserErrors: errs}, err
 	}
 	return r.conversationPayload(ctx, id)
@@ -118,7 +118,7 @@ func (r *mutationResolver) AddConversationTopics(ctx context.Context, conversati
 		return &model.ConversationPayload{UserErrors: v.errs}, nil
 	}
 	if _, err := r.Gladly.Conversations.AddTopics(ctx, conversationID, topicIds...); err != nil {
-		errs, err := refused(err, fieldPath("conversationId"), "conversation", attrMap{"topicIds": fieldPath("topicIds")})
+		errs, err := refused(err, attrMap{"topicIds": fieldPath("topicIds")}, fieldPath("conversationId"), "conversation")
 		return &model.ConversationPayload{UserErrors: errs}, err
 	}
 	return r.conversationPayload(ctx, conversationID)
@@ -133,7 +133,7 @@ func (r *mutationResolver) RemoveConversationTopic(ctx context.Context, conversa
 	}
 	if _, err := r.Gladly.Conversations.RemoveTopic(ctx, conversationID, topicID); err != nil {
 		if !gladly.IsNotFound(err) {
-			errs, err := refused(err, nil, "", nil)
+			errs, err := refused(err, nil, nil, "")
 			return &model.ConversationPayload{UserErrors: errs}, err
 		}
 		// Gladly answers the same bare 404 for a missing conversation and for a topic the
@@ -162,9 +162,9 @@ func (r *mutationResolver) AddConversationNote(ctx context.Context, input model.
 	}
 	noteID, _, err := r.Gladly.Conversations.AddNote(ctx, input.ConversationID, input.Body)
 	if err != nil {
-		errs, err := refused(err, fieldPath("input", "conversationId"), "conversation", attrMap{
+		errs, err := refused(err, attrMap{
 			"body": fieldPath("input", "body"), "content.body": fieldPath("input", "body"),
-		})
+		}, fieldPath("input", "conversationId"), "conversation")
 		return &model.ConversationNotePayload{UserErrors: errs}, err
 	}
 	l := loaders.For(ctx)
@@ -197,9 +197,9 @@ func (r *mutationResolver) SendSms(ctx context.Context, input model.SendSmsInput
 		Customer: gladly.SMSCustomer{MobileNumber: input.To}, From: input.From, Body: input.Body,
 	})
 	if err != nil {
-		errs, err := refused(err, nil, "", attrMap{
+		errs, err := refused(err, attrMap{
 			"customer": fieldPath("input", "to"), "customer.mobileNumber": fieldPath("input", "to"),
-		})
+		}, nil, "")
 		return &model.SendSmsPayload{UserErrors: errs}, err
 	}
 	// The SMS lands on the contact's timeline, and may have created the contact: a lookup of the

@@ -42,7 +42,7 @@ type convState struct {
 		Inbox *namedNode `json:"inbox"`
 		User  *namedNode `json:"user"`
 	} `json:"assignee"`
-	Topics *nameConn `json:"topics"`
+	Topics *namedConn `json:"topics"`
 }
 
 func (c *convState) user() string {

@@ -40,17 +40,8 @@ func wantCalls(t *testing.T, e *env, want map[string]int) {
 	}
 }
 
-type namedNode struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-}
 
-type nameConn struct {
-	TotalCount int         `json:"totalCount"`
-	Nodes      []namedNode `json:"nodes"`
-}
-
-func names(c *nameConn) []string {
+func names(c *namedConn) []string {
 	if c == nil {
 		return nil
 	}
@@ -82,7 +73,7 @@ type conversationOut struct {
 		User  *namedNode `json:"user"`
 	} `json:"assignee"`
 	Inbox            *namedNode `json:"inbox"`
-	Topics           *nameConn  `json:"topics"`
+	Topics           *namedConn  `json:"topics"`
 	CustomAttributes []struct {
 		ID        string `json:"id"`
 		Value     string `json:"value"`
@@ -214,7 +205,7 @@ type conversationsOut struct {
 			Node   struct {
 				ID     string    `json:"id"`
 				Status string    `json:"status"`
-				Topics *nameConn `json:"topics"`
+				Topics *namedConn `json:"topics"`
 			} `json:"node"`
 		} `json:"edges"`
 	} `json:"conversations"`

@@ -42,16 +42,6 @@ func assertNothingSent(t *testing.T, e *env) {
 	}
 }
 
-type namedNode struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-}
-
-type namedConn struct {
-	TotalCount int         `json:"totalCount"`
-	Truncated  bool        `json:"truncated"`
-	Nodes      []namedNode `json:"nodes"`
-}
 
 func (c namedConn) names() []string {
 	out := make([]string, len(c.Nodes))

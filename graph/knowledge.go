@@ -53,18 +53,6 @@ func audienceArg(id *string) (string, error) {
 	return *id, nil
 }
 
-// refused is userErrors for a write on an object Gladly may not have: its 404 points at the
-// argument that named the object.
-func refused(err error, attrs attrMap, missing []string) ([]*model.UserError, error) {
-	ues, err := userErrors(err, attrs)
-	for _, ue := range ues {
-		if ue.Code == model.UserErrorCodeNotFound && ue.Field == nil {
-			ue.Field = missing
-		}
-	}
-	return ues, err
-}
-
 // Gladly's limits on answers (addAnswer, updateAnswer).
 const (
 	maxAnswerName        = 500

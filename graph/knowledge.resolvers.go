@@ -98,7 +98,7 @@ func (r *mutationResolver) UpdateTopic(ctx context.Context, id string, input mod
 		// name sent back would undo a rename made elsewhere.
 		cur, _, err := r.Gladly.Topics.Get(ctx, id)
 		if err != nil {
-			ues, err := refused(err, nil, fieldPath("id"))
+			ues, err := refused(err, nil, fieldPath("id"), "")
 			if err != nil {
 				return nil, err
 			}
@@ -107,7 +107,7 @@ func (r *mutationResolver) UpdateTopic(ctx context.Context, id string, input mod
 		req.Name = cur.Name
 	}
 	if _, err := r.Gladly.Topics.Update(ctx, id, req); err != nil {
-		ues, err := refused(err, nil, fieldPath("id"))
+		ues, err := refused(err, nil, fieldPath("id"), "")
 		if err != nil {
 			return nil, err
 		}
@@ -166,7 +166,7 @@ func (r *mutationResolver) UpdateAnswer(ctx context.Context, id string, input mo
 	}
 	req := &gladly.UpdateAnswerRequest{Name: input.Name, Description: input.Description, AudienceIDs: input.AudienceIds}
 	if _, err := r.Gladly.Answers.Update(ctx, id, req); err != nil {
-		ues, err := refused(err, nil, fieldPath("id"))
+		ues, err := refused(err, nil, fieldPath("id"), "")
 		if err != nil {
 			return nil, err
 		}
@@ -182,7 +182,7 @@ func (r *mutationResolver) DeleteAnswer(ctx context.Context, id string) (*model.
 		return &model.DeleteAnswerPayload{UserErrors: v.errs}, nil
 	}
 	if _, err := r.Gladly.Answers.Delete(ctx, id); err != nil {
-		ues, err := refused(err, attrMap{"answer": fieldPath("id")}, fieldPath("id"))
+		ues, err := refused(err, attrMap{"answer": fieldPath("id")}, fieldPath("id"), "")
 		if err != nil {
 			return nil, err
 		}
@@ -218,7 +218,7 @@ func (r *mutationResolver) SetAnswerContent(ctx context.Context, input model.Set
 	}
 	typ := input.Type.GladlyContentType()
 	if _, _, err := r.Gladly.Answers.SetContent(ctx, input.AnswerID, lang, typ, req); err != nil {
-		ues, err := refused(err, nil, fieldPath("input", "answerId"))
+		ues, err := refused(err, nil, fieldPath("input", "answerId"), "")
 		if err != nil {
 			return nil, err
 		}
@@ -249,7 +249,7 @@ func (r *mutationResolver) DeleteAnswerContent(ctx context.Context, answerID str
 		return &model.DeleteAnswerContentPayload{UserErrors: v.errs}, nil
 	}
 	if _, err := r.Gladly.Answers.DeleteContent(ctx, answerID, lang, typeArg.GladlyContentType()); err != nil {
-		ues, err := refused(err, attrMap{"language": fieldPath("language"), "type": fieldPath("type")}, fieldPath("answerId"))
+		ues, err := refused(err, attrMap{"language": fieldPath("language"), "type": fieldPath("type")}, fieldPath("answerId"), "")
 		if err != nil {
 			return nil, err
 		}

@@ -37,7 +37,7 @@ type knowledgePayload struct {
 }
 
 // mutate runs a mutation that must not fail and returns its payload.
-func mutate(t *testing.T, e *env, q string, vars map[string]any) knowledgePayload {
+func mutateKnowledge(t *testing.T, e *env, q string, vars map[string]any) knowledgePayload {
 	t.Helper()
 	var data map[string]knowledgePayload
 	e.query(t, q, vars, &data)
@@ -82,7 +82,7 @@ func localRefusals(t *testing.T, q string, cases []localRefusal) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t)
-			p := mutate(t, e, q, c.vars)
+			p := mutateKnowledge(t, e, q, c.vars)
 			p.refused(t, c.code, c.field...)
 			assertNothingSent(t, e)
 		})
@@ -126,7 +126,7 @@ func TestCreateTopic(t *testing.T) {
 			if before.Topic != nil {
 				t.Fatalf("topic exists before it is created: %+v", before.Topic)
 			}
-			p := mutate(t, e, createTopic, map[string]any{"in": map[string]any{"id": "gift-wrap", "name": "Gift Wrap", "parentId": orders}})
+			p := mutateKnowledge(t, e, createTopic, map[string]any{"in": map[string]any{"id": "gift-wrap", "name": "Gift Wrap", "parentId": orders}})
 			p.ok(t)
 			if p.Topic == nil || p.Topic.ID != "gift-wrap" || p.Topic.Name != "Gift Wrap" || p.Topic.Disabled ||
 				p.Topic.Parent == nil || p.Topic.Parent.ID != orders {
@@ -144,7 +144,7 @@ func TestCreateTopic(t *testing.T) {
 	t.Run("generated id, disabled, top level", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		p := mutate(t, e, createTopic, map[string]any{"in": map[string]any{"name": "Seasonal", "disabled": true}})
+		p := mutateKnowledge(t, e, createTopic, map[string]any{"in": map[string]any{"name": "Seasonal", "disabled": true}})
 		p.ok(t)
 		if p.Topic == nil || p.Topic.ID == "" || !p.Topic.Disabled || p.Topic.Parent != nil {
 			t.Errorf("payload topic: %+v", p.Topic)
@@ -154,7 +154,7 @@ func TestCreateTopic(t *testing.T) {
 	t.Run("duplicate name is TAKEN", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		p := mutate(t, e, createTopic, map[string]any{"in": map[string]any{"name": "Returns"}})
+		p := mutateKnowledge(t, e, createTopic, map[string]any{"in": map[string]any{"name": "Returns"}})
 		meta := p.refused(t, "TAKEN", "input", "name")
 		if meta["id"] != gladlytest.DemoTopicID("Returns") {
 			t.Errorf("meta %v, want the id of the topic named Returns", meta)
@@ -164,7 +164,7 @@ func TestCreateTopic(t *testing.T) {
 	t.Run("unknown parent is INVALID", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		p := mutate(t, e, createTopic, map[string]any{"in": map[string]any{"name": "Orphan", "parentId": "no-such-topic"}})
+		p := mutateKnowledge(t, e, createTopic, map[string]any{"in": map[string]any{"name": "Orphan", "parentId": "no-such-topic"}})
 		p.refused(t, "INVALID", "input", "parentId")
 	})
 
@@ -199,7 +199,7 @@ func TestUpdateTopic(t *testing.T) {
 			if before.Topic.Name != "Refund" || !hasName(before.Bill.Children, "Refund") {
 				t.Fatalf("fixture: %+v", before)
 			}
-			p := mutate(t, e, updateTopic, map[string]any{"id": refund, "in": map[string]any{"name": "Refunds", "parentId": orders}})
+			p := mutateKnowledge(t, e, updateTopic, map[string]any{"id": refund, "in": map[string]any{"name": "Refunds", "parentId": orders}})
 			p.ok(t)
 			if p.Topic == nil || p.Topic.Name != "Refunds" || p.Topic.Parent == nil || p.Topic.Parent.ID != orders {
 				t.Errorf("payload topic: %+v", p.Topic)
@@ -218,7 +218,7 @@ func TestUpdateTopic(t *testing.T) {
 		inBothCaches(t, func(t *testing.T, e *env) {
 			e.query(t, `query($id: ID!) { topic(id: $id) { name disabled } }`, map[string]any{"id": invoice}, nil)
 			e.fake.ResetStats()
-			p := mutate(t, e, updateTopic, map[string]any{"id": invoice, "in": map[string]any{"disabled": true}})
+			p := mutateKnowledge(t, e, updateTopic, map[string]any{"id": invoice, "in": map[string]any{"disabled": true}})
 			p.ok(t)
 			if p.Topic == nil || p.Topic.Name != "Invoice" || !p.Topic.Disabled {
 				t.Errorf("payload topic: %+v", p.Topic)
@@ -242,7 +242,7 @@ func TestUpdateTopic(t *testing.T) {
 	t.Run("duplicate name is TAKEN", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		p := mutate(t, e, updateTopic, map[string]any{"id": refund, "in": map[string]any{"name": "Invoice"}})
+		p := mutateKnowledge(t, e, updateTopic, map[string]any{"id": refund, "in": map[string]any{"name": "Invoice"}})
 		if meta := p.refused(t, "TAKEN", "input", "name"); meta["id"] != invoice {
 			t.Errorf("meta %v, want the id of Invoice", meta)
 		}
@@ -251,15 +251,15 @@ func TestUpdateTopic(t *testing.T) {
 	t.Run("unknown parent is INVALID", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		p := mutate(t, e, updateTopic, map[string]any{"id": refund, "in": map[string]any{"name": "Refund", "parentId": "no-such-topic"}})
+		p := mutateKnowledge(t, e, updateTopic, map[string]any{"id": refund, "in": map[string]any{"name": "Refund", "parentId": "no-such-topic"}})
 		p.refused(t, "INVALID", "input", "parentId")
 	})
 
 	t.Run("unknown topic is NOT_FOUND", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		mutate(t, e, updateTopic, map[string]any{"id": "no-such-topic", "in": map[string]any{"name": "X"}}).refused(t, "NOT_FOUND", "id")
-		mutate(t, e, updateTopic, map[string]any{"id": "no-such-topic", "in": map[string]any{"disabled": true}}).refused(t, "NOT_FOUND", "id")
+		mutateKnowledge(t, e, updateTopic, map[string]any{"id": "no-such-topic", "in": map[string]any{"name": "X"}}).refused(t, "NOT_FOUND", "id")
+		mutateKnowledge(t, e, updateTopic, map[string]any{"id": "no-such-topic", "in": map[string]any{"disabled": true}}).refused(t, "NOT_FOUND", "id")
 	})
 
 	localRefusals(t, updateTopic, []localRefusal{
@@ -288,7 +288,7 @@ func TestCreateAnswer(t *testing.T) {
 			if before.Answer != nil {
 				t.Fatalf("answer exists before it is created: %+v", before.Answer)
 			}
-			p := mutate(t, e, createAnswer, map[string]any{"in": map[string]any{
+			p := mutateKnowledge(t, e, createAnswer, map[string]any{"in": map[string]any{
 				"id": "gift-cards", "name": "Gift cards", "description": "Buying and redeeming gift cards", "audienceIds": []string{wholesale}}})
 			p.ok(t)
 			if a := p.Answer; a == nil || a.ID != "gift-cards" || a.Name != "Gift cards" || a.Description == nil || a.CreatedAt == "" ||
@@ -306,7 +306,7 @@ func TestCreateAnswer(t *testing.T) {
 	t.Run("duplicate name is TAKEN", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		p := mutate(t, e, createAnswer, map[string]any{"in": map[string]any{"name": "Return policy"}})
+		p := mutateKnowledge(t, e, createAnswer, map[string]any{"in": map[string]any{"name": "Return policy"}})
 		if meta := p.refused(t, "TAKEN", "input", "name"); meta["existingAnswerId"] != gladlytest.DemoAnswerID("Return policy") {
 			t.Errorf("meta %v, want the existing answer's id", meta)
 		}
@@ -315,7 +315,7 @@ func TestCreateAnswer(t *testing.T) {
 	t.Run("unknown audience is INVALID", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		p := mutate(t, e, createAnswer, map[string]any{"in": map[string]any{"name": "New", "audienceIds": []string{"no-such-audience"}}})
+		p := mutateKnowledge(t, e, createAnswer, map[string]any{"in": map[string]any{"name": "New", "audienceIds": []string{"no-such-audience"}}})
 		p.refused(t, "INVALID", "input", "audienceIds", "0")
 	})
 
@@ -350,7 +350,7 @@ func TestUpdateAnswer(t *testing.T) {
 			if slices.Contains(before.PublicAnswers.names(), "Track your order") {
 				t.Fatal("fixture: Track your order is already for Wholesale")
 			}
-			p := mutate(t, e, updateAnswer, map[string]any{"id": track, "in": map[string]any{"name": "Order tracking", "audienceIds": []string{wholesale}}})
+			p := mutateKnowledge(t, e, updateAnswer, map[string]any{"id": track, "in": map[string]any{"name": "Order tracking", "audienceIds": []string{wholesale}}})
 			p.ok(t)
 			if a := p.Answer; a == nil || a.Name != "Order tracking" || !cmp.Equal(a.Audiences.names(), []string{"Wholesale"}) ||
 				a.Description == nil || *a.Description != *before.Answer.Description {
@@ -363,7 +363,7 @@ func TestUpdateAnswer(t *testing.T) {
 			}
 
 			// An empty list clears the audiences; the name stays.
-			p = mutate(t, e, updateAnswer, map[string]any{"id": track, "in": map[string]any{"audienceIds": []string{}}})
+			p = mutateKnowledge(t, e, updateAnswer, map[string]any{"id": track, "in": map[string]any{"audienceIds": []string{}}})
 			p.ok(t)
 			e.query(t, read, vars, &after)
 			if after.Answer.Audiences.TotalCount != 0 || after.Answer.Name != "Order tracking" || slices.Contains(after.PublicAnswers.names(), "Track your order") {
@@ -375,20 +375,20 @@ func TestUpdateAnswer(t *testing.T) {
 	t.Run("duplicate name is TAKEN", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		mutate(t, e, updateAnswer, map[string]any{"id": track, "in": map[string]any{"name": "Return policy"}}).refused(t, "TAKEN", "input", "name")
+		mutateKnowledge(t, e, updateAnswer, map[string]any{"id": track, "in": map[string]any{"name": "Return policy"}}).refused(t, "TAKEN", "input", "name")
 	})
 
 	t.Run("unknown audience is INVALID", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		mutate(t, e, updateAnswer, map[string]any{"id": track, "in": map[string]any{"audienceIds": []string{"no-such-audience"}}}).
+		mutateKnowledge(t, e, updateAnswer, map[string]any{"id": track, "in": map[string]any{"audienceIds": []string{"no-such-audience"}}}).
 			refused(t, "INVALID", "input", "audienceIds", "0")
 	})
 
 	t.Run("unknown answer is NOT_FOUND", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		mutate(t, e, updateAnswer, map[string]any{"id": "no-such-answer", "in": map[string]any{"name": "X"}}).refused(t, "NOT_FOUND", "id")
+		mutateKnowledge(t, e, updateAnswer, map[string]any{"id": "no-such-answer", "in": map[string]any{"name": "X"}}).refused(t, "NOT_FOUND", "id")
 	})
 
 	localRefusals(t, updateAnswer, []localRefusal{
@@ -426,7 +426,7 @@ func TestDeleteAnswer(t *testing.T) {
 				!slices.Contains(before.PublicAnswers.names(), "Track your order") || len(before.SearchPublicAnswers.Nodes) != 1 {
 				t.Fatalf("fixture: %+v", before)
 			}
-			p := mutate(t, e, deleteAnswer, map[string]any{"id": track})
+			p := mutateKnowledge(t, e, deleteAnswer, map[string]any{"id": track})
 			p.ok(t)
 			if p.DeletedID == nil || *p.DeletedID != track {
 				t.Errorf("deletedId %v", p.DeletedID)
@@ -443,7 +443,7 @@ func TestDeleteAnswer(t *testing.T) {
 	t.Run("answer in use is IN_USE", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		meta := mutate(t, e, deleteAnswer, map[string]any{"id": gladlytest.DemoAnswerID("How to reset your password")}).refused(t, "IN_USE")
+		meta := mutateKnowledge(t, e, deleteAnswer, map[string]any{"id": gladlytest.DemoAnswerID("How to reset your password")}).refused(t, "IN_USE")
 		if meta["helpCenterID"] == nil {
 			t.Errorf("meta %v, want Gladly's help center", meta)
 		}
@@ -452,7 +452,7 @@ func TestDeleteAnswer(t *testing.T) {
 	t.Run("unknown answer is NOT_FOUND", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		mutate(t, e, deleteAnswer, map[string]any{"id": "no-such-answer"}).refused(t, "NOT_FOUND", "id")
+		mutateKnowledge(t, e, deleteAnswer, map[string]any{"id": "no-such-answer"}).refused(t, "NOT_FOUND", "id")
 	})
 
 	localRefusals(t, deleteAnswer, []localRefusal{
@@ -490,7 +490,7 @@ func TestSetAnswerContent(t *testing.T) {
 			if before.Answer.Content != nil || before.PublicAnswer != nil || slices.Contains(before.PublicAnswers.names(), "Suivre votre commande") {
 				t.Fatalf("fixture: %+v", before)
 			}
-			p := mutate(t, e, setAnswerContent, map[string]any{"in": map[string]any{
+			p := mutateKnowledge(t, e, setAnswerContent, map[string]any{"in": map[string]any{
 				"answerId": track, "language": "fr-CA", "type": "PUBLIC", "title": "Suivre votre commande", "bodyHtml": "<p>Le numéro de suivi est dans le courriel.</p>"}})
 			p.ok(t)
 			if c := p.AnswerContent; c == nil || c.Language != "fr-ca" || c.Type != "PUBLIC" || c.Title == nil || *c.Title != "Suivre votre commande" ||
@@ -516,7 +516,7 @@ func TestSetAnswerContent(t *testing.T) {
 				} `json:"answer"`
 			}
 			e.query(t, read, map[string]any{"id": reset}, &out)
-			p := mutate(t, e, setAnswerContent, map[string]any{"in": map[string]any{
+			p := mutateKnowledge(t, e, setAnswerContent, map[string]any{"in": map[string]any{
 				"answerId": reset, "language": "en-us", "type": "EMAIL", "subject": "Your new password", "bodyHtml": "<p>Use the link below.</p>", "title": "ignored"}})
 			p.ok(t)
 			if c := p.AnswerContent; c == nil || c.Subject == nil || *c.Subject != "Your new password" || c.Title != nil {
@@ -532,13 +532,13 @@ func TestSetAnswerContent(t *testing.T) {
 	t.Run("each type sends its own fields", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		p := mutate(t, e, setAnswerContent, map[string]any{"in": map[string]any{
+		p := mutateKnowledge(t, e, setAnswerContent, map[string]any{"in": map[string]any{
 			"answerId": track, "language": "en-us", "type": "REFERENCE", "bodyHtml": "<p>Carrier portal: see wiki.</p>", "internal": true, "subject": "ignored"}})
 		p.ok(t)
 		if c := p.AnswerContent; c == nil || c.Internal == nil || !*c.Internal || c.Subject != nil {
 			t.Errorf("reference content: %+v", c)
 		}
-		p = mutate(t, e, setAnswerContent, map[string]any{"in": map[string]any{
+		p = mutateKnowledge(t, e, setAnswerContent, map[string]any{"in": map[string]any{
 			"answerId": track, "language": "es-419", "type": "MESSAGING", "bodyHtml": "<p>Revisa tu correo.</p>", "title": "ignored"}})
 		p.ok(t)
 		if c := p.AnswerContent; c == nil || c.Title != nil || c.Internal != nil || c.Type != "MESSAGING" {
@@ -549,14 +549,14 @@ func TestSetAnswerContent(t *testing.T) {
 	t.Run("language the organization lacks is INVALID", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		mutate(t, e, setAnswerContent, map[string]any{"in": map[string]any{"answerId": track, "language": "de", "type": "MESSAGING", "bodyHtml": "<p>Hallo</p>"}}).
+		mutateKnowledge(t, e, setAnswerContent, map[string]any{"in": map[string]any{"answerId": track, "language": "de", "type": "MESSAGING", "bodyHtml": "<p>Hallo</p>"}}).
 			refused(t, "INVALID", "input", "language")
 	})
 
 	t.Run("unknown answer is NOT_FOUND", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		mutate(t, e, setAnswerContent, map[string]any{"in": map[string]any{"answerId": "no-such-answer", "language": "en-us", "type": "MESSAGING", "bodyHtml": "<p>Hi</p>"}}).
+		mutateKnowledge(t, e, setAnswerContent, map[string]any{"in": map[string]any{"answerId": "no-such-answer", "language": "en-us", "type": "MESSAGING", "bodyHtml": "<p>Hi</p>"}}).
 			refused(t, "NOT_FOUND", "input", "answerId")
 	})
 
@@ -596,7 +596,7 @@ func TestDeleteAnswerContent(t *testing.T) {
 			if before.Answer.Content == nil || !slices.Contains(before.PublicAnswers.names(), "Track your order") {
 				t.Fatalf("fixture: %+v", before)
 			}
-			p := mutate(t, e, deleteAnswerContent, map[string]any{"id": track, "lang": "en-us", "type": "PUBLIC"})
+			p := mutateKnowledge(t, e, deleteAnswerContent, map[string]any{"id": track, "lang": "en-us", "type": "PUBLIC"})
 			p.ok(t)
 			if p.Answer == nil || p.Answer.ID != track {
 				t.Errorf("payload answer: %+v", p.Answer)
@@ -612,20 +612,20 @@ func TestDeleteAnswerContent(t *testing.T) {
 	t.Run("content in use is IN_USE", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		mutate(t, e, deleteAnswerContent, map[string]any{"id": reset, "lang": "en-us", "type": "PUBLIC"}).refused(t, "IN_USE")
+		mutateKnowledge(t, e, deleteAnswerContent, map[string]any{"id": reset, "lang": "en-us", "type": "PUBLIC"}).refused(t, "IN_USE")
 	})
 
 	t.Run("unknown content is NOT_FOUND", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		mutate(t, e, deleteAnswerContent, map[string]any{"id": track, "lang": "en-us", "type": "EMAIL"}).refused(t, "NOT_FOUND", "answerId")
-		mutate(t, e, deleteAnswerContent, map[string]any{"id": "no-such-answer", "lang": "en-us", "type": "EMAIL"}).refused(t, "NOT_FOUND", "answerId")
+		mutateKnowledge(t, e, deleteAnswerContent, map[string]any{"id": track, "lang": "en-us", "type": "EMAIL"}).refused(t, "NOT_FOUND", "answerId")
+		mutateKnowledge(t, e, deleteAnswerContent, map[string]any{"id": "no-such-answer", "lang": "en-us", "type": "EMAIL"}).refused(t, "NOT_FOUND", "answerId")
 	})
 
 	t.Run("language the organization lacks is INVALID", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		mutate(t, e, deleteAnswerContent, map[string]any{"id": track, "lang": "de", "type": "PUBLIC"}).refused(t, "INVALID", "language")
+		mutateKnowledge(t, e, deleteAnswerContent, map[string]any{"id": track, "lang": "de", "type": "PUBLIC"}).refused(t, "INVALID", "language")
 	})
 
 	localRefusals(t, deleteAnswerContent, []localRefusal{
