@@ -40,7 +40,6 @@ func wantCalls(t *testing.T, e *env, want map[string]int) {
 	}
 }
 
-
 func names(c *namedConn) []string {
 	if c == nil {
 		return nil
@@ -73,7 +72,7 @@ type conversationOut struct {
 		User  *namedNode `json:"user"`
 	} `json:"assignee"`
 	Inbox            *namedNode `json:"inbox"`
-	Topics           *namedConn  `json:"topics"`
+	Topics           *namedConn `json:"topics"`
 	CustomAttributes []struct {
 		ID        string `json:"id"`
 		Value     string `json:"value"`
@@ -203,8 +202,8 @@ type conversationsOut struct {
 		Edges []struct {
 			Cursor string `json:"cursor"`
 			Node   struct {
-				ID     string    `json:"id"`
-				Status string    `json:"status"`
+				ID     string     `json:"id"`
+				Status string     `json:"status"`
 				Topics *namedConn `json:"topics"`
 			} `json:"node"`
 		} `json:"edges"`

@@ -143,7 +143,7 @@ type contact360 struct {
 				Inbox *namedNode `json:"inbox"`
 				User  *namedNode `json:"user"`
 			} `json:"assignee"`
-			Assignees namedConn  `json:"assignees"`
+			Assignees namedConn `json:"assignees"`
 			Creator   *actorOut `json:"creator"`
 			Comments  struct {
 				TotalCount int `json:"totalCount"`

@@ -42,7 +42,6 @@ func assertNothingSent(t *testing.T, e *env) {
 	}
 }
 
-
 func (c namedConn) names() []string {
 	out := make([]string, len(c.Nodes))
 	for i, n := range c.Nodes {

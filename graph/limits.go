@@ -34,7 +34,7 @@ const (
 // (contacts by email): priced at their typical size.
 var smallConnections = map[string]int{
 	"Query.contacts": 2,
-	"User.groups": 5, "Group.members": 10, "Topic.children": 5, "Conversation.topics": 5,
+	"User.groups":    5, "Group.members": 10, "Topic.children": 5, "Conversation.topics": 5,
 	"Answer.audiences": 5, "Ticket.assignees": 1, "TopicChangeContent.addedTopics": 3,
 	"TopicChangeContent.removedTopics": 3,
 }
