@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gladgraph/gladgraph/gladly"
@@ -30,6 +29,7 @@ var errEventsLimit = errors.New("events limit reached")
 // readEvents reads the stream oldest first, at most limit events; truncated is true when the
 // window holds more.
 func readEvents(ctx context.Context, c *gladly.Client, opts gladly.ListEventsOptions, limit int) (events []*gladly.Event, truncated bool, err error) {
+	loaders.MarkVolatile(ctx)
 	_, err = c.Events.Stream(ctx, opts, func(e *gladly.Event) error {
 		if len(events) == limit {
 			return errEventsLimit
@@ -96,40 +96,9 @@ func exportJobsOptions(now time.Time, status *model.ExportJobStatus, startAt, en
 	return opts, nil
 }
 
-// sharedSchedules lists the export schedules once for every job of one answer; a failure is
-// kept too, so that N jobs cost at most one call either way.
-func (r *Resolver) sharedSchedules() func(context.Context) ([]*gladly.ExportSchedule, error) {
-	var (
-		mu    sync.Mutex
-		done  bool
-		items []*gladly.ExportSchedule
-		err   error
-	)
-	return func(ctx context.Context) ([]*gladly.ExportSchedule, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if !done {
-			items, _, err = r.Gladly.Exports.ListSchedules(ctx)
-			done = true
-		}
-		return items, err
-	}
-}
-
-// exportJobWrapper wraps the jobs of one answer so that they share one schedule list.
-func (r *Resolver) exportJobWrapper() func(*gladly.ExportJob) *model.ExportJob {
-	schedules := r.sharedSchedules()
-	return func(j *gladly.ExportJob) *model.ExportJob {
-		m := model.NewExportJob(j)
-		if m != nil {
-			m.Schedules = schedules
-		}
-		return m
-	}
-}
-
 // exportJob reads a job live; a job Gladly no longer has is null.
 func (r *Resolver) exportJob(ctx context.Context, id string) (*model.ExportJob, error) {
+	loaders.MarkVolatile(ctx)
 	j, _, err := r.Gladly.Exports.GetJob(ctx, id)
 	if gladly.IsNotFound(err) {
 		return nil, nil
@@ -137,7 +106,7 @@ func (r *Resolver) exportJob(ctx context.Context, id string) (*model.ExportJob, 
 	if err != nil {
 		return nil, err
 	}
-	return r.exportJobWrapper()(j), nil
+	return model.NewExportJob(j), nil
 }
 
 // invalidateWebhook drops the cached webhook and the webhooks list (Ref.tags). A cache that

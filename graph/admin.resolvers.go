@@ -77,11 +77,7 @@ func (r *exportJobResolver) Schedule(ctx context.Context, obj *model.ExportJob) 
 	if obj.ScheduleID == "" {
 		return nil, nil
 	}
-	list := obj.Schedules
-	if list == nil {
-		list = r.sharedSchedules()
-	}
-	schedules, err := list(ctx)
+	schedules, err := loaders.For(ctx).ExportSchedules(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -274,11 +270,11 @@ func (r *queryResolver) Events(ctx context.Context, startAt time.Time, endAt *ti
 }
 
 func (r *queryResolver) ExportSchedules(ctx context.Context, first *int, after *string, last *int, before *string) (*model.Connection[*model.ExportSchedule], error) {
-	schedules, resp, err := r.Gladly.Exports.ListSchedules(ctx)
+	schedules, err := loaders.For(ctx).ExportSchedules(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return connOfItems(schedules, resp.Limited, model.NewExportSchedule, pageArgs(first, after, last, before))
+	return connOfItems(schedules, false, model.NewExportSchedule, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) ExportJobs(ctx context.Context, status *model.ExportJobStatus, startAt *time.Time, endAt *time.Time, first *int, after *string, last *int, before *string) (*model.Connection[*model.ExportJob], error) {
@@ -286,11 +282,12 @@ func (r *queryResolver) ExportJobs(ctx context.Context, status *model.ExportJobS
 	if err != nil {
 		return nil, err
 	}
+	loaders.MarkVolatile(ctx)
 	jobs, resp, err := r.Gladly.Exports.ListJobs(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
-	return connOfItems(jobs, resp.Limited, r.exportJobWrapper(), pageArgs(first, after, last, before))
+	return connOfItems(jobs, resp.Limited, model.NewExportJob, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) ExportJob(ctx context.Context, id string) (*model.ExportJob, error) {
@@ -298,6 +295,7 @@ func (r *queryResolver) ExportJob(ctx context.Context, id string) (*model.Export
 }
 
 func (r *queryResolver) AutomationMessages(ctx context.Context, sessionID string, first *int, after *string, last *int, before *string) (*model.Connection[*model.AutomationMessage], error) {
+	loaders.MarkVolatile(ctx)
 	msgs, resp, err := r.Gladly.Automation.ListMessages(ctx, sessionID)
 	if gladly.IsNotFound(err) {
 		return nil, nil
@@ -309,6 +307,7 @@ func (r *queryResolver) AutomationMessages(ctx context.Context, sessionID string
 }
 
 func (r *queryResolver) AutomationMessage(ctx context.Context, sessionID string, id string) (*model.AutomationMessage, error) {
+	loaders.MarkVolatile(ctx)
 	m, _, err := r.Gladly.Automation.GetMessage(ctx, sessionID, id)
 	if gladly.IsNotFound(err) {
 		return nil, nil

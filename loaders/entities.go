@@ -207,6 +207,7 @@ func (l *Loaders) init() {
 		source[string, *gladly.Webhook]{class: ClassAdmin, key: func(id string) string { return key(KindWebhook, id) }, fetch: c.Webhooks.Get})
 
 	l.CallRecordings = dataloadgen.NewLoader(func(ctx context.Context, agents []string) ([]*gladly.CallRecorder, []error) {
+		MarkVolatile(ctx)
 		vals := make([]*gladly.CallRecorder, len(agents))
 		errs := make([]error, len(agents))
 		for i, a := range agents {

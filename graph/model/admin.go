@@ -1,7 +1,6 @@
 package model
 
 import (
-	"context"
 	"encoding/json"
 	"time"
 
@@ -73,20 +72,14 @@ func (s *ExportSchedule) NextStartAt() *time.Time { return optionalTime(s.Export
 func (s *ExportSchedule) UpdatedAt() *time.Time   { return optionalTime(s.ExportSchedule.UpdatedAt) }
 
 // ExportJob is an export run; its schedule is a join.
-type ExportJob struct {
-	*gladly.ExportJob
-	// Schedules lists the organization's export schedules for the schedule join. Schedules are
-	// read live, never cached, so the jobs of one answer share one list (one Gladly call for
-	// all of them); nil when the job was wrapped alone.
-	Schedules func(context.Context) ([]*gladly.ExportSchedule, error)
-}
+type ExportJob struct{ *gladly.ExportJob }
 
 // NewExportJob wraps a job (nil stays nil).
 func NewExportJob(j *gladly.ExportJob) *ExportJob {
 	if j == nil {
 		return nil
 	}
-	return &ExportJob{ExportJob: j}
+	return &ExportJob{j}
 }
 
 func (j *ExportJob) Status() ExportJobStatus { return ExportJobStatus(j.ExportJob.Status) }
