@@ -80,7 +80,8 @@ fragment TimelineItem on ConversationItem {
 `
 
 // customer360Calls is what the query costs cold, per Gladly operation, beyond finding the
-// contact: one list per list, directory objects from their org-wide lists, one read per
+// contact (her own profile, found by email or read by id, also answers for her as the initiator
+// of her messages): one list per list, directory objects from their org-wide lists, one read per
 // freeform-topic definition, a transcript read per call or voicemail, and nothing for media.
 var customer360Calls = map[string]int{
 	"getConversations":     1, // Ada's 3 conversations
@@ -90,7 +91,6 @@ var customer360Calls = map[string]int{
 	"getAgents":            1, // assignees, initiators, responders, ticket creators, comment authors
 	"getCustomAttribute":   2, // orderId, carrier
 	"getVoiceTranscript":   3, // the open conversation's call; the closed one's voicemail and call
-	"getCustomer":          1, // Ada as the initiator of her messages
 	"getTasks":             1, // her 3 tickets
 	"getTaskComments":      3, // one list per ticket
 }

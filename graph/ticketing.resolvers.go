@@ -37,16 +37,7 @@ func (r *contactResolver) Tickets(ctx context.Context, obj *model.Contact, statu
 }
 
 func (r *contactResolver) Conversations(ctx context.Context, obj *model.Contact, status *model.ConversationStatus, first *int, after *string, last *int, before *string) (*model.Connection[*model.Conversation], error) {
-	list, err := loaders.For(ctx).ContactConversations.Load(ctx, obj.ID)
-	if err != nil || list == nil {
-		return nil, err
-	}
-	items := list.Items
-	if status != nil {
-		// Gladly has no status filter here: one cached list serves every status.
-		items = filter(items, func(c *gladly.Conversation) bool { return c.Status == string(*status) })
-	}
-	return connOfItems(items, list.Limited, model.NewConversation, pageArgs(first, after, last, before))
+	return contactConversations(ctx, obj.ID, status, pageArgs(first, after, last, before))
 }
 
 func (r *mutationResolver) CreateContact(ctx context.Context, input model.CreateContactInput) (*model.ContactPayload, error) {
