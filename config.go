@@ -101,7 +101,7 @@ func defaultConfig() Config {
 		LogFormat:   "auto",
 		MediaURLTTL: 15 * time.Minute,
 		Limits: Limits{
-			MaxQueryComplexity:       1000,
+			MaxQueryComplexity:       100000,
 			MaxQueryDepth:            15,
 			MaxEntityRepresentations: 500,
 			MaxBodyBytes:             1 << 20,

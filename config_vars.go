@@ -130,7 +130,7 @@ var settings = []setting{
 		c.MediaURLTTL = d
 		return err
 	}},
-	{env: "MAX_QUERY_COMPLEXITY", def: "1000", usage: "largest GraphQL query complexity accepted", set: func(c *Config, v string) error {
+	{env: "MAX_QUERY_COMPLEXITY", def: "100000", usage: "largest estimated number of objects one query may resolve (each list counts first/last items, 20 when unbounded)", set: func(c *Config, v string) error {
 		n, err := parseInt(v, 1, 1_000_000)
 		c.Limits.MaxQueryComplexity = n
 		return err

@@ -54,7 +54,7 @@ const memoryCacheBytes = 128 << 20
 func buildLayers(b *Backend) (Layers, error) {
 	cfg := b.Config
 	var (
-		cache loaders.Cache
+		cache      loaders.Cache
 		closeCache = func() {}
 	)
 	if b.Redis != nil {

@@ -89,6 +89,10 @@ type UpdateCustomerRequest struct {
 	Emails           []Email        `json:"emails,omitzero"`
 	Phones           []Phone        `json:"phones,omitzero"`
 	CustomAttributes map[string]any `json:"customAttributes,omitzero"`
+
+	// ExternalCustomerID can be set only on profiles whose organization's Lookup Adaptor was
+	// installed before 2021-05-12.
+	ExternalCustomerID *string `json:"externalCustomerId,omitempty"`
 }
 
 // FindCustomersOptions selects customers by exactly one identifier.

@@ -7,95 +7,312 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"net/http"
 	"time"
 
+	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/graph/generated"
 	"github.com/gladgraph/gladgraph/graph/model"
+	"github.com/gladgraph/gladgraph/loaders"
 )
 
 func (r *eventResolver) Contact(ctx context.Context, obj *model.Event) (*model.Contact, error) {
-	panic(fmt.Errorf("not implemented: Contact - contact"))
+	id := obj.IDs().CustomerID
+	if id == "" {
+		return nil, nil
+	}
+	c, err := loaders.For(ctx).Contacts.Load(ctx, id)
+	return model.NewContact(c), err
 }
 
 func (r *eventResolver) Conversation(ctx context.Context, obj *model.Event) (*model.Conversation, error) {
-	panic(fmt.Errorf("not implemented: Conversation - conversation"))
+	id := obj.IDs().ConversationID
+	if id == "" {
+		return nil, nil
+	}
+	c, err := loaders.For(ctx).Conversations.Load(ctx, id)
+	return model.NewConversation(c), err
 }
 
 func (r *eventResolver) Ticket(ctx context.Context, obj *model.Event) (*model.Ticket, error) {
-	panic(fmt.Errorf("not implemented: Ticket - ticket"))
+	id := obj.IDs().TaskID
+	if id == "" {
+		return nil, nil
+	}
+	t, err := loaders.For(ctx).Tasks.Load(ctx, id)
+	return model.NewTicket(t), err
 }
 
 func (r *eventResolver) User(ctx context.Context, obj *model.Event) (*model.User, error) {
-	panic(fmt.Errorf("not implemented: User - user"))
+	id := obj.IDs().AgentID
+	if id == "" {
+		return nil, nil
+	}
+	u, err := loaders.For(ctx).Users.Load(ctx, id)
+	return model.NewUser(u), err
 }
 
 func (r *eventResolver) ConversationItem(ctx context.Context, obj *model.Event) (*model.ConversationItem, error) {
-	panic(fmt.Errorf("not implemented: ConversationItem - conversationItem"))
+	ids := obj.IDs()
+	id := ids.MessageID
+	if id == "" {
+		id = ids.NoteID // a note is a conversation item too
+	}
+	if id == "" {
+		return nil, nil
+	}
+	it, err := loaders.For(ctx).Items.Load(ctx, id)
+	return model.NewConversationItem(it), err
 }
 
 func (r *eventResolver) ExportJob(ctx context.Context, obj *model.Event) (*model.ExportJob, error) {
-	panic(fmt.Errorf("not implemented: ExportJob - exportJob"))
+	id := obj.IDs().JobID
+	if id == "" {
+		return nil, nil
+	}
+	return r.exportJob(ctx, id)
 }
 
 func (r *exportJobResolver) Schedule(ctx context.Context, obj *model.ExportJob) (*model.ExportSchedule, error) {
-	panic(fmt.Errorf("not implemented: Schedule - schedule"))
+	if obj.ScheduleID == "" {
+		return nil, nil
+	}
+	schedules, err := loaders.For(ctx).ExportSchedules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range schedules {
+		if s.ID == obj.ScheduleID {
+			return model.NewExportSchedule(s), nil
+		}
+	}
+	return nil, nil
 }
 
 func (r *mutationResolver) CreateWebhook(ctx context.Context, input model.CreateWebhookInput) (*model.WebhookPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateWebhook - createWebhook"))
+	var v validation
+	webhookInput{name: input.Name, url: &input.URL, events: input.Events, credentials: input.Credentials, headers: input.Headers}.check(&v, true)
+	if !v.ok() {
+		return &model.WebhookPayload{UserErrors: v.errs}, nil
+	}
+	body := &gladly.CreateWebhookRequest{URL: input.URL, Events: input.Events, Credentials: webhookCredentials(input.Credentials), Headers: webhookHeaders(input.Headers)}
+	if input.Name != nil {
+		body.Name = *input.Name
+	}
+	if input.Enabled != nil {
+		body.Enabled = *input.Enabled
+	}
+	id, _, err := r.Gladly.Webhooks.Create(ctx, body)
+	if err != nil {
+		// A failed PING is reported on the URL, which is what the caller must fix.
+		ue, err := userErrors(err, nil)
+		if err != nil {
+			return nil, err
+		}
+		return &model.WebhookPayload{UserErrors: ue}, nil
+	}
+	r.invalidateWebhook(ctx, id)
+	w, err := r.webhookAfterWrite(ctx, id, input.URL)
+	if err != nil {
+		return nil, err
+	}
+	return &model.WebhookPayload{Webhook: w, UserErrors: noUserErrors()}, nil
 }
 
 func (r *mutationResolver) UpdateWebhook(ctx context.Context, id string, input model.UpdateWebhookInput) (*model.WebhookPayload, error) {
-	panic(fmt.Errorf("not implemented: UpdateWebhook - updateWebhook"))
+	var v validation
+	webhookInput{name: input.Name, url: input.URL, events: input.Events, credentials: input.Credentials, headers: input.Headers}.check(&v, false)
+	if !v.ok() {
+		return &model.WebhookPayload{UserErrors: v.errs}, nil
+	}
+	body := &gladly.UpdateWebhookRequest{Name: input.Name, URL: input.URL, Events: input.Events, Enabled: input.Enabled,
+		Credentials: webhookCredentials(input.Credentials), Headers: webhookHeaders(input.Headers)}
+	if _, err := r.Gladly.Webhooks.Update(ctx, id, body); err != nil {
+		if gladly.IsNotFound(err) {
+			r.invalidateWebhook(ctx, id) // a cached copy of a webhook deleted elsewhere
+			return &model.WebhookPayload{UserErrors: notFound(fieldPath("id"), "webhook "+id)}, nil
+		}
+		attrs := attrMap{}
+		if input.URL == nil {
+			// Enabling PINGs the URL already set: the failure is the enabling's.
+			attrs["url"] = fieldPath("input", "enabled")
+		}
+		ue, err := userErrors(err, attrs)
+		if err != nil {
+			return nil, err
+		}
+		return &model.WebhookPayload{UserErrors: ue}, nil
+	}
+	r.invalidateWebhook(ctx, id)
+	w, err := loaders.For(ctx).Webhooks.Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.WebhookPayload{Webhook: model.NewWebhook(w), UserErrors: noUserErrors()}, nil
 }
 
 func (r *mutationResolver) DeleteWebhook(ctx context.Context, id string) (*model.DeleteWebhookPayload, error) {
-	panic(fmt.Errorf("not implemented: DeleteWebhook - deleteWebhook"))
+	_, err := r.Gladly.Webhooks.Delete(ctx, id)
+	switch {
+	case gladly.IsNotFound(err):
+		r.invalidateWebhook(ctx, id)
+		return &model.DeleteWebhookPayload{UserErrors: notFound(fieldPath("id"), "webhook "+id)}, nil
+	case gladly.StatusCode(err) == http.StatusBadRequest:
+		// Gladly's one documented refusal: the webhook is enabled. Its state, not the id, is at
+		// fault, and changing that state (disabling it) is the cure: INVALID_STATE, no field.
+		return &model.DeleteWebhookPayload{UserErrors: []*model.UserError{{Code: model.UserErrorCodeInvalidState,
+			Message: "the webhook is enabled: disable it (updateWebhook with enabled: false) before deleting it"}}}, nil
+	case err != nil:
+		return nil, err
+	}
+	r.invalidateWebhook(ctx, id)
+	return &model.DeleteWebhookPayload{DeletedID: &id, UserErrors: noUserErrors()}, nil
 }
 
 func (r *mutationResolver) DeleteExportJob(ctx context.Context, id string) (*model.DeleteExportJobPayload, error) {
-	panic(fmt.Errorf("not implemented: DeleteExportJob - deleteExportJob"))
+	_, err := r.Gladly.Exports.DeleteJob(ctx, id)
+	switch {
+	case gladly.IsNotFound(err):
+		return &model.DeleteExportJobPayload{UserErrors: notFound(fieldPath("id"), "export job "+id)}, nil
+	case gladly.StatusCode(err) == http.StatusBadRequest:
+		// Gladly deletes only finished jobs: retrying once the job is COMPLETED or FAILED works.
+		ue, err := userErrors(err, attrMap{"status": nil})
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range ue {
+			e.Code = model.UserErrorCodeTemporaryFailure
+		}
+		return &model.DeleteExportJobPayload{UserErrors: ue}, nil
+	case err != nil:
+		return nil, err
+	}
+	if err := loaders.For(ctx).Invalidate(ctx, loaders.Ref{Kind: loaders.KindExportJob, ID: id}); err != nil {
+		r.Log.Warn().Err(err).Str("job", id).Msg("graph: export job invalidation failed")
+	}
+	return &model.DeleteExportJobPayload{DeletedID: &id, UserErrors: noUserErrors()}, nil
 }
 
 func (r *mutationResolver) CreateReport(ctx context.Context, input model.CreateReportInput) (*model.ReportPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateReport - createReport"))
+	var v validation
+	body := reportRequest(&v, input)
+	if !v.ok() {
+		return &model.ReportPayload{UserErrors: v.errs}, nil
+	}
+	// The client's report limiter keeps to Gladly's 10 a minute and 2 at once; a 429 all the
+	// same is an error (UPSTREAM_RATE_LIMITED), not the caller's input.
+	rep, _, err := r.Gladly.Reports.Create(ctx, body)
+	if err != nil {
+		ue, err := userErrors(err, reportAttrs)
+		if err != nil {
+			return nil, err
+		}
+		return &model.ReportPayload{UserErrors: ue}, nil
+	}
+	out, err := newReport(input.MetricSet, rep)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ReportPayload{Report: out, UserErrors: noUserErrors()}, nil
 }
 
 func (r *mutationResolver) CreateUserIdentityToken(ctx context.Context, input model.CreateUserIdentityTokenInput) (*model.UserIdentityTokenPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateUserIdentityToken - createUserIdentityToken"))
+	var v validation
+	p := fieldPath("input", "identity")
+	if v.required(p, input.Identity) {
+		switch input.IdentityType {
+		case model.UserIdentityTypeEmail:
+			v.email(p, input.Identity)
+		case model.UserIdentityTypeMobilePhoneNumber:
+			v.phone(p, input.Identity)
+		}
+	}
+	if !v.ok() {
+		return &model.UserIdentityTokenPayload{UserErrors: v.errs}, nil
+	}
+	token, _, err := r.Gladly.UserIdentity.CreateToken(ctx, string(input.IdentityType), input.Identity)
+	if err != nil {
+		ue, err := userErrors(err, nil)
+		if err != nil {
+			return nil, err
+		}
+		return &model.UserIdentityTokenPayload{UserErrors: ue}, nil
+	}
+	return &model.UserIdentityTokenPayload{Token: &token, UserErrors: noUserErrors()}, nil
 }
 
 func (r *queryResolver) Webhooks(ctx context.Context, first *int, after *string, last *int, before *string) (*model.Connection[*model.Webhook], error) {
-	panic(fmt.Errorf("not implemented: Webhooks - webhooks"))
+	list, err := loaders.For(ctx).AllWebhooks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return connOf(list, model.NewWebhook, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) Webhook(ctx context.Context, id string) (*model.Webhook, error) {
-	panic(fmt.Errorf("not implemented: Webhook - webhook"))
+	w, err := loaders.For(ctx).Webhooks.Load(ctx, id)
+	return model.NewWebhook(w), err
 }
 
 func (r *queryResolver) Events(ctx context.Context, startAt time.Time, endAt *time.Time, entities []model.EventEntity, first *int, after *string, last *int, before *string) (*model.Connection[*model.Event], error) {
-	panic(fmt.Errorf("not implemented: Events - events"))
+	opts, err := eventsOptions(r.now(), startAt, endAt, entities)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := model.NewConnection([]int{}, false, pageArgs(first, after, last, before)); err != nil {
+		return nil, err // malformed page arguments: nothing is read
+	}
+	events, truncated, err := readEvents(ctx, r.Gladly, opts, MaxEventsPerRequest)
+	if err != nil {
+		return nil, err
+	}
+	return connOfItems(events, truncated, model.NewEvent, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) ExportSchedules(ctx context.Context, first *int, after *string, last *int, before *string) (*model.Connection[*model.ExportSchedule], error) {
-	panic(fmt.Errorf("not implemented: ExportSchedules - exportSchedules"))
+	schedules, err := loaders.For(ctx).ExportSchedules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return connOfItems(schedules, false, model.NewExportSchedule, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) ExportJobs(ctx context.Context, status *model.ExportJobStatus, startAt *time.Time, endAt *time.Time, first *int, after *string, last *int, before *string) (*model.Connection[*model.ExportJob], error) {
-	panic(fmt.Errorf("not implemented: ExportJobs - exportJobs"))
+	opts, err := exportJobsOptions(r.now(), status, startAt, endAt)
+	if err != nil {
+		return nil, err
+	}
+	loaders.MarkVolatile(ctx)
+	jobs, resp, err := r.Gladly.Exports.ListJobs(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return connOfItems(jobs, resp.Limited, model.NewExportJob, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) ExportJob(ctx context.Context, id string) (*model.ExportJob, error) {
-	panic(fmt.Errorf("not implemented: ExportJob - exportJob"))
+	return r.exportJob(ctx, id)
 }
 
 func (r *queryResolver) AutomationMessages(ctx context.Context, sessionID string, first *int, after *string, last *int, before *string) (*model.Connection[*model.AutomationMessage], error) {
-	panic(fmt.Errorf("not implemented: AutomationMessages - automationMessages"))
+	loaders.MarkVolatile(ctx)
+	msgs, resp, err := r.Gladly.Automation.ListMessages(ctx, sessionID)
+	if gladly.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return connOfItems(msgs, resp.Limited, model.NewAutomationMessage, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) AutomationMessage(ctx context.Context, sessionID string, id string) (*model.AutomationMessage, error) {
-	panic(fmt.Errorf("not implemented: AutomationMessage - automationMessage"))
+	loaders.MarkVolatile(ctx)
+	m, _, err := r.Gladly.Automation.GetMessage(ctx, sessionID, id)
+	if gladly.IsNotFound(err) {
+		return nil, nil
+	}
+	return model.NewAutomationMessage(m), err
 }
 
 func (r *Resolver) Event() generated.EventResolver { return &eventResolver{r} }

@@ -7,94 +7,239 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
+	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/graph/generated"
 	"github.com/gladgraph/gladgraph/graph/model"
+	"github.com/gladgraph/gladgraph/loaders"
 )
 
 func (r *chatMessageContentResolver) RequestItem(ctx context.Context, obj *model.ChatMessageContent) (*model.ConversationItem, error) {
-	panic(fmt.Errorf("not implemented: RequestItem - requestItem"))
+	if obj.RequestMessageID == "" {
+		return nil, nil
+	}
+	return loadItem(ctx, obj.RequestMessageID)
 }
 
 func (r *conversationResolver) Contact(ctx context.Context, obj *model.Conversation) (*model.Contact, error) {
-	panic(fmt.Errorf("not implemented: Contact - contact"))
+	return loadContact(ctx, obj.CustomerID)
 }
 
 func (r *conversationResolver) Inbox(ctx context.Context, obj *model.Conversation) (*model.Inbox, error) {
-	panic(fmt.Errorf("not implemented: Inbox - inbox"))
+	if obj.InboxID == "" {
+		return nil, nil
+	}
+	i, err := loaders.For(ctx).Inboxes.Load(ctx, obj.InboxID)
+	return model.NewInbox(i), err
 }
 
 func (r *conversationResolver) Topics(ctx context.Context, obj *model.Conversation, first *int, after *string, last *int, before *string) (*model.Connection[*model.Topic], error) {
-	panic(fmt.Errorf("not implemented: Topics - topics"))
+	return topicsOf(ctx, obj.TopicIDs, pageArgs(first, after, last, before))
 }
 
 func (r *conversationResolver) Items(ctx context.Context, obj *model.Conversation, sessionID *string, first *int, after *string, last *int, before *string) (*model.Connection[*model.ConversationItem], error) {
-	panic(fmt.Errorf("not implemented: Items - items"))
+	key := loaders.ItemsKey{ConversationID: obj.ID}
+	if sessionID != nil {
+		key.SessionID = *sessionID
+	}
+	l := loaders.For(ctx)
+	list, err := l.ConversationItems.Load(ctx, key)
+	if err != nil || list == nil {
+		return nil, err
+	}
+	for _, it := range list.Items {
+		l.Items.Prime(it.ID, it) // e.g. the quick-reply question an answer points at: no second read
+	}
+	return connOf(list, model.NewConversationItem, pageArgs(first, after, last, before))
 }
 
 func (r *conversationCustomAttributeResolver) Attribute(ctx context.Context, obj *model.ConversationCustomAttribute) (*model.CustomAttribute, error) {
-	panic(fmt.Errorf("not implemented: Attribute - attribute"))
+	if obj.ID == "" {
+		return nil, nil
+	}
+	a, err := loaders.For(ctx).CustomAttributes.Load(ctx, obj.ID)
+	return model.NewCustomAttribute(a), err
 }
 
 func (r *conversationItemResolver) Contact(ctx context.Context, obj *model.ConversationItem) (*model.Contact, error) {
-	panic(fmt.Errorf("not implemented: Contact - contact"))
+	return loadContact(ctx, obj.CustomerID)
 }
 
 func (r *conversationItemResolver) Conversation(ctx context.Context, obj *model.ConversationItem) (*model.Conversation, error) {
-	panic(fmt.Errorf("not implemented: Conversation - conversation"))
+	if obj.ConversationID == "" {
+		return nil, nil // a timeline item outside any conversation
+	}
+	c, err := loaders.For(ctx).Conversations.Load(ctx, obj.ConversationID)
+	return model.NewConversation(c), err
 }
 
 func (r *conversationItemResolver) Transcript(ctx context.Context, obj *model.ConversationItem) (*model.VoiceTranscript, error) {
-	panic(fmt.Errorf("not implemented: Transcript - transcript"))
+	switch obj.Content.(type) {
+	case *gladly.PhoneCallContent, *gladly.VoicemailContent: // Gladly transcribes only these
+	default:
+		return nil, nil
+	}
+	t, err := loaders.For(ctx).Transcripts.Load(ctx, obj.ID)
+	return model.NewVoiceTranscript(t), err
 }
 
 func (r *conversationItemResolver) Media(ctx context.Context, obj *model.ConversationItem) (*model.ConversationItemMedia, error) {
-	panic(fmt.Errorf("not implemented: Media - media"))
+	seconds, ok := obj.Recording()
+	if signer := r.Resolver.Media; !ok || signer == nil { // (r.Media is this method)
+		return nil, nil
+	}
+	return r.mediaOf(obj.ID, seconds), nil
 }
 
 func (r *mutationResolver) UpdateConversation(ctx context.Context, id string, input model.UpdateConversationInput) (*model.ConversationPayload, error) {
-	panic(fmt.Errorf("not implemented: UpdateConversation - updateConversation"))
+	req, v := conversationUpdate(id, input)
+	if !v.ok() {
+		return &model.ConversationPayload{UserErrors: v.errs}, nil
+	}
+	if _, err := r.Gladly.Conversations.Update(ctx, id, req); err != nil {
+		errs, err := refused(err, attrMap{
+			"assignee.agentId": fieldPath("input", "assignee", "userId"),
+		}, fieldPath("id"), "conversation")
+		return &model.ConversationPayload{UserErrors: errs}, err
+	}
+	return r.conversationPayload(ctx, id)
 }
 
 func (r *mutationResolver) AddConversationTopics(ctx context.Context, conversationID string, topicIds []string) (*model.ConversationPayload, error) {
-	panic(fmt.Errorf("not implemented: AddConversationTopics - addConversationTopics"))
+	var v validation
+	v.required(fieldPath("conversationId"), conversationID)
+	if len(topicIds) == 0 {
+		v.add(fieldPath("topicIds"), model.UserErrorCodeBlank, "give at least one topic id")
+	}
+	for i, t := range topicIds {
+		v.required(fieldPath("topicIds", i), t)
+	}
+	if !v.ok() {
+		return &model.ConversationPayload{UserErrors: v.errs}, nil
+	}
+	if _, err := r.Gladly.Conversations.AddTopics(ctx, conversationID, topicIds...); err != nil {
+		errs, err := refused(err, attrMap{"topicIds": fieldPath("topicIds")}, fieldPath("conversationId"), "conversation")
+		return &model.ConversationPayload{UserErrors: errs}, err
+	}
+	return r.conversationPayload(ctx, conversationID)
 }
 
 func (r *mutationResolver) RemoveConversationTopic(ctx context.Context, conversationID string, topicID string) (*model.ConversationPayload, error) {
-	panic(fmt.Errorf("not implemented: RemoveConversationTopic - removeConversationTopic"))
+	var v validation
+	v.required(fieldPath("conversationId"), conversationID)
+	v.required(fieldPath("topicId"), topicID)
+	if !v.ok() {
+		return &model.ConversationPayload{UserErrors: v.errs}, nil
+	}
+	if _, err := r.Gladly.Conversations.RemoveTopic(ctx, conversationID, topicID); err != nil {
+		if !gladly.IsNotFound(err) {
+			errs, err := refused(err, nil, nil, "")
+			return &model.ConversationPayload{UserErrors: errs}, err
+		}
+		// Gladly answers the same bare 404 for a missing conversation and for a topic the
+		// conversation does not have: tell them apart for the caller.
+		c, lerr := loaders.For(ctx).Conversations.Load(ctx, conversationID)
+		if lerr != nil {
+			return nil, lerr
+		}
+		if c == nil {
+			return &model.ConversationPayload{UserErrors: notFound(fieldPath("conversationId"), "conversation")}, nil
+		}
+		return &model.ConversationPayload{UserErrors: []*model.UserError{{
+			Field: fieldPath("topicId"), Code: model.UserErrorCodeNotFound, Message: "the conversation does not have this topic",
+		}}}, nil
+	}
+	return r.conversationPayload(ctx, conversationID)
 }
 
 func (r *mutationResolver) AddConversationNote(ctx context.Context, input model.AddConversationNoteInput) (*model.ConversationNotePayload, error) {
-	panic(fmt.Errorf("not implemented: AddConversationNote - addConversationNote"))
+	// Gladly documents no length limit for notes (unlike task bodies), so none is enforced here.
+	var v validation
+	v.required(fieldPath("input", "conversationId"), input.ConversationID)
+	v.required(fieldPath("input", "body"), input.Body)
+	if !v.ok() {
+		return &model.ConversationNotePayload{UserErrors: v.errs}, nil
+	}
+	noteID, _, err := r.Gladly.Conversations.AddNote(ctx, input.ConversationID, input.Body)
+	if err != nil {
+		errs, err := refused(err, attrMap{
+			"body": fieldPath("input", "body"), "content.body": fieldPath("input", "body"),
+		}, fieldPath("input", "conversationId"), "conversation")
+		return &model.ConversationNotePayload{UserErrors: errs}, err
+	}
+	l := loaders.For(ctx)
+	r.invalidate(ctx, conversationRefs(input.ConversationID)...)
+	note, err := l.Notes.Load(ctx, loaders.NoteKey{ConversationID: input.ConversationID, NoteID: noteID})
+	if err != nil {
+		return nil, err
+	}
+	if note != nil {
+		r.invalidate(ctx, loaders.Ref{Kind: loaders.KindCustomerConversations, ID: note.CustomerID})
+	}
+	return &model.ConversationNotePayload{ConversationNote: model.NewConversationItem(note), UserErrors: noUserErrors()}, nil
 }
 
 func (r *mutationResolver) SendSms(ctx context.Context, input model.SendSmsInput) (*model.SendSmsPayload, error) {
-	panic(fmt.Errorf("not implemented: SendSms - sendSms"))
+	var v validation
+	if v.required(fieldPath("input", "to"), input.To) {
+		v.phone(fieldPath("input", "to"), input.To)
+	}
+	if v.required(fieldPath("input", "from"), input.From) {
+		v.phone(fieldPath("input", "from"), input.From)
+	}
+	if v.required(fieldPath("input", "body"), input.Body) {
+		v.maxLen(fieldPath("input", "body"), input.Body, maxSMSBody)
+	}
+	if !v.ok() {
+		return &model.SendSmsPayload{UserErrors: v.errs}, nil
+	}
+	res, _, err := r.Gladly.Communications.SendSMS(ctx, &gladly.SendSMSRequest{
+		Customer: gladly.SMSCustomer{MobileNumber: input.To}, From: input.From, Body: input.Body,
+	})
+	if err != nil {
+		errs, err := refused(err, attrMap{
+			"customer": fieldPath("input", "to"), "customer.mobileNumber": fieldPath("input", "to"),
+		}, nil, "")
+		return &model.SendSmsPayload{UserErrors: errs}, err
+	}
+	// The SMS lands on the contact's timeline, and may have created the contact: a lookup of the
+	// number that found nobody is stale now.
+	r.invalidate(ctx, loaders.LookupRef("phone", input.To), loaders.Ref{Kind: loaders.KindCustomer, ID: res.CustomerID})
+	item, err := loadItem(ctx, res.ConversationItemID)
+	if err != nil {
+		return nil, err
+	}
+	contact, err := loadContact(ctx, res.CustomerID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.SendSmsPayload{ConversationItem: item, Contact: contact, UserErrors: noUserErrors()}, nil
 }
 
 func (r *queryResolver) Conversation(ctx context.Context, id string) (*model.Conversation, error) {
-	panic(fmt.Errorf("not implemented: Conversation - conversation"))
+	c, err := loaders.For(ctx).Conversations.Load(ctx, id)
+	return model.NewConversation(c), err
 }
 
 func (r *queryResolver) Conversations(ctx context.Context, contactID string, status *model.ConversationStatus, first *int, after *string, last *int, before *string) (*model.Connection[*model.Conversation], error) {
-	panic(fmt.Errorf("not implemented: Conversations - conversations"))
+	return contactConversations(ctx, contactID, status, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) ConversationItem(ctx context.Context, id string) (*model.ConversationItem, error) {
-	panic(fmt.Errorf("not implemented: ConversationItem - conversationItem"))
+	return loadItem(ctx, id)
 }
 
 func (r *queryResolver) ConversationNote(ctx context.Context, conversationID string, id string) (*model.ConversationItem, error) {
-	panic(fmt.Errorf("not implemented: ConversationNote - conversationNote"))
+	note, err := loaders.For(ctx).Notes.Load(ctx, loaders.NoteKey{ConversationID: conversationID, NoteID: id})
+	return model.NewConversationItem(note), err
 }
 
 func (r *topicChangeContentResolver) AddedTopics(ctx context.Context, obj *model.TopicChangeContent, first *int, after *string, last *int, before *string) (*model.Connection[*model.Topic], error) {
-	panic(fmt.Errorf("not implemented: AddedTopics - addedTopics"))
+	return topicsOf(ctx, obj.AddedTopicIDs, pageArgs(first, after, last, before))
 }
 
 func (r *topicChangeContentResolver) RemovedTopics(ctx context.Context, obj *model.TopicChangeContent, first *int, after *string, last *int, before *string) (*model.Connection[*model.Topic], error) {
-	panic(fmt.Errorf("not implemented: RemovedTopics - removedTopics"))
+	return topicsOf(ctx, obj.RemovedTopicIDs, pageArgs(first, after, last, before))
 }
 
 func (r *Resolver) ChatMessageContent() generated.ChatMessageContentResolver {

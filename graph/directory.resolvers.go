@@ -7,7 +7,7 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"slices"
 
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/graph/generated"
@@ -32,59 +32,123 @@ func (r *assigneeResolver) User(ctx context.Context, obj *model.Assignee) (*mode
 }
 
 func (r *callRecordingResolver) User(ctx context.Context, obj *model.CallRecording) (*model.User, error) {
-	panic(fmt.Errorf("not implemented: User - user"))
+	if obj.AgentID == "" {
+		return nil, nil
+	}
+	u, err := loaders.For(ctx).Users.Load(ctx, obj.AgentID)
+	return model.NewUser(u), err
 }
 
 func (r *callRecordingResolver) Contact(ctx context.Context, obj *model.CallRecording) (*model.Contact, error) {
-	panic(fmt.Errorf("not implemented: Contact - contact"))
+	if obj.CustomerID == "" {
+		return nil, nil
+	}
+	c, err := loaders.For(ctx).Contacts.Load(ctx, obj.CustomerID)
+	return model.NewContact(c), err
 }
 
 func (r *callRecordingResolver) ConversationItem(ctx context.Context, obj *model.CallRecording) (*model.ConversationItem, error) {
-	panic(fmt.Errorf("not implemented: ConversationItem - conversationItem"))
+	if obj.ConversationItemID == "" {
+		return nil, nil
+	}
+	it, err := loaders.For(ctx).Items.Load(ctx, obj.ConversationItemID)
+	return model.NewConversationItem(it), err
 }
 
 func (r *groupResolver) Members(ctx context.Context, obj *model.Group, first *int, after *string, last *int, before *string) (*model.Connection[*model.User], error) {
-	panic(fmt.Errorf("not implemented: Members - members"))
+	// Through the Users loader: every group's members are one batch answered from the agents
+	// list, and an agent newer than a cached list is still found.
+	agents, err := loaders.For(ctx).Users.LoadAll(ctx, obj.AgentIDs)
+	if err != nil {
+		return nil, firstError(err)
+	}
+	return connOfItems(filter(agents, func(a *gladly.Agent) bool { return a != nil }), false, model.NewUser, pageArgs(first, after, last, before))
 }
 
 func (r *mutationResolver) SetCallRecording(ctx context.Context, userID string, recording bool) (*model.CallRecordingPayload, error) {
-	panic(fmt.Errorf("not implemented: SetCallRecording - setCallRecording"))
+	var v validation
+	if !v.required(fieldPath("userId"), userID) {
+		return &model.CallRecordingPayload{UserErrors: v.errs}, nil
+	}
+	if _, err := r.Gladly.Agents.UpdateCallRecording(ctx, userID, &gladly.UpdateCallRecordingRequest{Recording: recording}); err != nil {
+		if gladly.IsNotFound(err) {
+			return &model.CallRecordingPayload{UserErrors: notFound(fieldPath("userId"), "agent "+userID)}, nil
+		}
+		ues, err := userErrors(err, attrMap{"recording": {"recording"}})
+		return &model.CallRecordingPayload{UserErrors: ues}, err
+	}
+	// The recorder is never cached across requests; this drops the request's own reading.
+	l := loaders.For(ctx)
+	if err := l.Invalidate(ctx); err != nil {
+		return nil, err
+	}
+	rec, err := l.CallRecordings.Load(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.CallRecordingPayload{CallRecording: model.NewCallRecording(rec), UserErrors: noUserErrors()}, nil
 }
 
 func (r *queryResolver) Users(ctx context.Context, first *int, after *string, last *int, before *string) (*model.Connection[*model.User], error) {
-	panic(fmt.Errorf("not implemented: Users - users"))
+	list, err := loaders.For(ctx).AllUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return connOf(list, model.NewUser, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) User(ctx context.Context, id string) (*model.User, error) {
-	panic(fmt.Errorf("not implemented: User - user"))
+	u, err := loaders.For(ctx).Users.Load(ctx, id)
+	return model.NewUser(u), err
 }
 
 func (r *queryResolver) Groups(ctx context.Context, first *int, after *string, last *int, before *string) (*model.Connection[*model.Group], error) {
-	panic(fmt.Errorf("not implemented: Groups - groups"))
+	list, err := loaders.For(ctx).AllGroups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return connOf(list, model.NewGroup, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) Group(ctx context.Context, id string) (*model.Group, error) {
-	panic(fmt.Errorf("not implemented: Group - group"))
+	g, err := loaders.For(ctx).Groups.Load(ctx, id)
+	return model.NewGroup(g), err
 }
 
 func (r *queryResolver) Inboxes(ctx context.Context, disabled *bool, first *int, after *string, last *int, before *string) (*model.Connection[*model.Inbox], error) {
-	panic(fmt.Errorf("not implemented: Inboxes - inboxes"))
+	list, err := loaders.For(ctx).AllInboxes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	items := list.Items
+	if disabled != nil {
+		items = filter(items, func(i *gladly.Inbox) bool { return i.Disabled == *disabled })
+	}
+	return connOfItems(items, list.Limited, model.NewInbox, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) Inbox(ctx context.Context, id string) (*model.Inbox, error) {
-	panic(fmt.Errorf("not implemented: Inbox - inbox"))
+	i, err := loaders.For(ctx).Inboxes.Load(ctx, id)
+	return model.NewInbox(i), err
 }
 
-func (r *queryResolver) Organization(ctx context.Context) (*gladly.Organization, error) {
-	panic(fmt.Errorf("not implemented: Organization - organization"))
+func (r *queryResolver) Organization(ctx context.Context) (*model.Organization, error) {
+	o, err := loaders.For(ctx).Organization(ctx)
+	return model.NewOrganization(o), err
 }
 
 func (r *userResolver) Groups(ctx context.Context, obj *model.User, first *int, after *string, last *int, before *string) (*model.Connection[*model.Group], error) {
-	panic(fmt.Errorf("not implemented: Groups - groups"))
+	all, err := loaders.For(ctx).AllGroups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	mine := filter(all.Items, func(t *gladly.Team) bool { return slices.Contains(t.AgentIDs, obj.ID) })
+	return connOfItems(mine, all.Limited, model.NewGroup, pageArgs(first, after, last, before))
 }
 
 func (r *userResolver) CallRecording(ctx context.Context, obj *model.User) (*model.CallRecording, error) {
-	panic(fmt.Errorf("not implemented: CallRecording - callRecording"))
+	rec, err := loaders.For(ctx).CallRecordings.Load(ctx, obj.ID)
+	return model.NewCallRecording(rec), err
 }
 
 func (r *Resolver) Assignee() generated.AssigneeResolver { return &assigneeResolver{r} }

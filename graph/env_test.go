@@ -67,7 +67,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		Media:         graph.NewMediaSigner([]byte("test-media-key-0123456789abcdef"), client.Tenant(), "http://gladgraph.test", 15*time.Minute),
 		Log:           log,
 		Introspection: true,
-		Limits:        graph.Limits{MaxComplexity: 5000, MaxDepth: 15, MaxEntities: 500},
+		Limits:        graph.Limits{MaxComplexity: 100000, MaxDepth: 15, MaxEntities: 500},
 		APQ:           cache,
 	})
 	return &env{fake: fake, client: client, cache: cache, handler: h}
@@ -128,4 +128,16 @@ type userError struct {
 	Field   []string `json:"field"`
 	Code    string   `json:"code"`
 	Message string   `json:"message"`
+}
+
+// namedNode and namedConn decode a connection of objects with an id and a name.
+type namedNode struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type namedConn struct {
+	TotalCount int         `json:"totalCount"`
+	Truncated  bool        `json:"truncated"`
+	Nodes      []namedNode `json:"nodes"`
 }

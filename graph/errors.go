@@ -170,6 +170,25 @@ func userErrors(err error, attrs attrMap) ([]*model.UserError, error) {
 	return out, nil
 }
 
+// refused is userErrors for a write on an object Gladly may not have: a NOT_FOUND without an
+// attribute is about the object the mutation names, so it gets that argument's path
+// (notFoundField) and, when what is given, says what does not exist.
+func refused(err error, attrs attrMap, notFoundField []string, what string) ([]*model.UserError, error) {
+	errs, err := userErrors(err, attrs)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range errs {
+		if e.Code == model.UserErrorCodeNotFound && e.Field == nil && notFoundField != nil {
+			e.Field = notFoundField
+			if what != "" {
+				e.Message = what + " does not exist"
+			}
+		}
+	}
+	return errs, nil
+}
+
 // userErrorCode maps Gladly's code; codes Gladly adds later read as INVALID.
 func userErrorCode(code string, status int) model.UserErrorCode {
 	if code == gladly.CodeNotExist || (code == "" && status == 404) {

@@ -35,6 +35,12 @@ func TestCacheControl(t *testing.T) {
 	if got := rec.Header().Get("Cache-Control"); got != "private, max-age=300" {
 		t.Errorf("directory read: Cache-Control %q", got)
 	}
+	// Volatile data (export jobs, events, call recordings) makes the whole response uncacheable,
+	// even beside cacheable data.
+	rec = post(`{ organization { id } exportSchedules { totalCount } }`)
+	if got := rec.Header().Get("Cache-Control"); got != "no-store" {
+		t.Errorf("volatile read: Cache-Control %q", got)
+	}
 	rec = post(`{ nope }`)
 	if got := rec.Header().Get("Cache-Control"); got != "no-store" {
 		t.Errorf("invalid query: Cache-Control %q", got)

@@ -7,99 +7,367 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"strings"
 
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/graph/generated"
 	"github.com/gladgraph/gladgraph/graph/model"
+	"github.com/gladgraph/gladgraph/loaders"
 )
 
 func (r *answerResolver) Audiences(ctx context.Context, obj *model.Answer, first *int, after *string, last *int, before *string) (*model.Connection[*gladly.Audience], error) {
-	panic(fmt.Errorf("not implemented: Audiences - audiences"))
+	auds, err := loaders.For(ctx).Audiences.LoadAll(ctx, obj.AudienceIDs)
+	if err != nil {
+		return nil, firstError(err)
+	}
+	// An id that is no longer an audience is skipped.
+	known := filter(auds, func(a *gladly.Audience) bool { return a != nil })
+	return connOfItems(known, false, func(a *gladly.Audience) *gladly.Audience { return a }, pageArgs(first, after, last, before))
 }
 
 func (r *answerResolver) Content(ctx context.Context, obj *model.Answer, language string, typeArg model.AnswerContentType) (*model.AnswerContent, error) {
-	panic(fmt.Errorf("not implemented: Content - content"))
+	lang, err := languageArg(&language)
+	if err != nil {
+		return nil, err
+	}
+	c, err := loaders.For(ctx).AnswerContents.Load(ctx, loaders.ContentKey{AnswerID: obj.ID, Language: lang, Type: typeArg.GladlyContentType()})
+	return model.NewAnswerContent(c), err
 }
 
 func (r *answerContentResolver) Answer(ctx context.Context, obj *model.AnswerContent) (*model.Answer, error) {
-	panic(fmt.Errorf("not implemented: Answer - answer"))
+	a, err := loaders.For(ctx).Answers.Load(ctx, obj.AnswerID)
+	return model.NewAnswer(a), err
 }
 
 func (r *customAttributeResolver) CreatedBy(ctx context.Context, obj *model.CustomAttribute) (*model.User, error) {
-	panic(fmt.Errorf("not implemented: CreatedBy - createdBy"))
+	if obj.CustomAttribute.CreatedBy == "" {
+		return nil, nil
+	}
+	u, err := loaders.For(ctx).Users.Load(ctx, obj.CustomAttribute.CreatedBy)
+	return model.NewUser(u), err
 }
 
 func (r *mutationResolver) CreateTopic(ctx context.Context, input model.CreateTopicInput) (*model.TopicPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateTopic - createTopic"))
+	var v validation
+	v.id(fieldPath("input", "id"), input.ID)
+	v.required(fieldPath("input", "name"), input.Name)
+	if input.ParentID != nil && *input.ParentID != "" {
+		v.id(fieldPath("input", "parentId"), input.ParentID)
+	}
+	if !v.ok() {
+		return &model.TopicPayload{UserErrors: v.errs}, nil
+	}
+	req := &gladly.CreateTopicRequest{Name: input.Name}
+	if input.ID != nil {
+		req.ID = *input.ID
+	}
+	if input.Disabled != nil {
+		req.Disabled = *input.Disabled
+	}
+	if input.ParentID != nil {
+		req.ParentID = *input.ParentID
+	}
+	id, _, err := r.Gladly.Topics.Create(ctx, req)
+	if err != nil {
+		ues, err := userErrors(err, nil)
+		if err != nil {
+			return nil, err
+		}
+		return &model.TopicPayload{UserErrors: ues}, nil
+	}
+	return r.topicPayload(ctx, id)
 }
 
 func (r *mutationResolver) UpdateTopic(ctx context.Context, id string, input model.UpdateTopicInput) (*model.TopicPayload, error) {
-	panic(fmt.Errorf("not implemented: UpdateTopic - updateTopic"))
+	var v validation
+	v.id(fieldPath("id"), &id)
+	if input.Name != nil {
+		v.required(fieldPath("input", "name"), *input.Name)
+	}
+	if input.ParentID != nil && *input.ParentID != "" {
+		v.id(fieldPath("input", "parentId"), input.ParentID)
+	}
+	if !v.ok() {
+		return &model.TopicPayload{UserErrors: v.errs}, nil
+	}
+	req := &gladly.UpdateTopicRequest{Disabled: input.Disabled, ParentID: input.ParentID}
+	if input.Name != nil {
+		req.Name = *input.Name
+	} else {
+		// Gladly's request requires the name. It is read from Gladly, not the cache: a stale
+		// name sent back would undo a rename made elsewhere.
+		cur, _, err := r.Gladly.Topics.Get(ctx, id)
+		if err != nil {
+			ues, err := refused(err, nil, fieldPath("id"), "")
+			if err != nil {
+				return nil, err
+			}
+			return &model.TopicPayload{UserErrors: ues}, nil
+		}
+		req.Name = cur.Name
+	}
+	if _, err := r.Gladly.Topics.Update(ctx, id, req); err != nil {
+		ues, err := refused(err, nil, fieldPath("id"), "")
+		if err != nil {
+			return nil, err
+		}
+		return &model.TopicPayload{UserErrors: ues}, nil
+	}
+	return r.topicPayload(ctx, id)
 }
 
 func (r *mutationResolver) CreateAnswer(ctx context.Context, input model.CreateAnswerInput) (*model.AnswerPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateAnswer - createAnswer"))
+	var v validation
+	v.id(fieldPath("input", "id"), input.ID)
+	if v.required(fieldPath("input", "name"), input.Name) {
+		v.maxLen(fieldPath("input", "name"), strings.TrimSpace(input.Name), maxAnswerName)
+	}
+	if input.Description != nil {
+		v.maxLen(fieldPath("input", "description"), *input.Description, maxAnswerDescription)
+	}
+	for i, aid := range input.AudienceIds {
+		v.id(fieldPath("input", "audienceIds", i), &aid)
+	}
+	if !v.ok() {
+		return &model.AnswerPayload{UserErrors: v.errs}, nil
+	}
+	req := &gladly.CreateAnswerRequest{Name: input.Name, AudienceIDs: input.AudienceIds}
+	if input.ID != nil {
+		req.ID = *input.ID
+	}
+	if input.Description != nil {
+		req.Description = *input.Description
+	}
+	a, _, err := r.Gladly.Answers.Create(ctx, req)
+	if err != nil {
+		ues, err := userErrors(err, nil)
+		if err != nil {
+			return nil, err
+		}
+		return &model.AnswerPayload{UserErrors: ues}, nil
+	}
+	return r.answerPayload(ctx, a.ID)
 }
 
 func (r *mutationResolver) UpdateAnswer(ctx context.Context, id string, input model.UpdateAnswerInput) (*model.AnswerPayload, error) {
-	panic(fmt.Errorf("not implemented: UpdateAnswer - updateAnswer"))
+	var v validation
+	v.id(fieldPath("id"), &id)
+	if input.Name != nil && v.required(fieldPath("input", "name"), *input.Name) {
+		v.maxLen(fieldPath("input", "name"), strings.TrimSpace(*input.Name), maxAnswerName)
+	}
+	if input.Description != nil {
+		v.maxLen(fieldPath("input", "description"), *input.Description, maxAnswerDescription)
+	}
+	for i, aid := range input.AudienceIds {
+		v.id(fieldPath("input", "audienceIds", i), &aid)
+	}
+	if !v.ok() {
+		return &model.AnswerPayload{UserErrors: v.errs}, nil
+	}
+	req := &gladly.UpdateAnswerRequest{Name: input.Name, Description: input.Description, AudienceIDs: input.AudienceIds}
+	if _, err := r.Gladly.Answers.Update(ctx, id, req); err != nil {
+		ues, err := refused(err, nil, fieldPath("id"), "")
+		if err != nil {
+			return nil, err
+		}
+		return &model.AnswerPayload{UserErrors: ues}, nil
+	}
+	return r.answerPayload(ctx, id)
 }
 
 func (r *mutationResolver) DeleteAnswer(ctx context.Context, id string) (*model.DeleteAnswerPayload, error) {
-	panic(fmt.Errorf("not implemented: DeleteAnswer - deleteAnswer"))
+	var v validation
+	v.id(fieldPath("id"), &id)
+	if !v.ok() {
+		return &model.DeleteAnswerPayload{UserErrors: v.errs}, nil
+	}
+	if _, err := r.Gladly.Answers.Delete(ctx, id); err != nil {
+		ues, err := refused(err, attrMap{"answer": fieldPath("id")}, fieldPath("id"), "")
+		if err != nil {
+			return nil, err
+		}
+		return &model.DeleteAnswerPayload{UserErrors: ues}, nil
+	}
+	if err := loaders.For(ctx).Invalidate(ctx, loaders.Ref{Kind: loaders.KindAnswer, ID: id}); err != nil {
+		return nil, err
+	}
+	return &model.DeleteAnswerPayload{DeletedID: &id, UserErrors: noUserErrors()}, nil
 }
 
 func (r *mutationResolver) SetAnswerContent(ctx context.Context, input model.SetAnswerContentInput) (*model.AnswerContentPayload, error) {
-	panic(fmt.Errorf("not implemented: SetAnswerContent - setAnswerContent"))
+	var v validation
+	v.id(fieldPath("input", "answerId"), &input.AnswerID)
+	lang := v.language(fieldPath("input", "language"), input.Language)
+	v.required(fieldPath("input", "bodyHtml"), input.BodyHTML)
+	req := &gladly.SetAnswerContentRequest{BodyHTML: input.BodyHTML}
+	// Each type carries its own fields; the others are not sent.
+	switch input.Type {
+	case model.AnswerContentTypePublic:
+		if v.required(fieldPath("input", "title"), deref(input.Title)) {
+			req.Title = *input.Title
+		}
+	case model.AnswerContentTypeEmail:
+		if v.required(fieldPath("input", "subject"), deref(input.Subject)) {
+			req.Subject = *input.Subject
+		}
+	case model.AnswerContentTypeReference:
+		req.Internal = input.Internal != nil && *input.Internal
+	}
+	if !v.ok() {
+		return &model.AnswerContentPayload{UserErrors: v.errs}, nil
+	}
+	typ := input.Type.GladlyContentType()
+	if _, _, err := r.Gladly.Answers.SetContent(ctx, input.AnswerID, lang, typ, req); err != nil {
+		ues, err := refused(err, nil, fieldPath("input", "answerId"), "")
+		if err != nil {
+			return nil, err
+		}
+		return &model.AnswerContentPayload{UserErrors: ues}, nil
+	}
+	l := loaders.For(ctx)
+	// The answer's ref drops what held the content (its public views included); the content's
+	// own and its public view's refs drop a cached "none in this language".
+	refs := []loaders.Ref{{Kind: loaders.KindAnswer, ID: input.AnswerID}, loaders.ContentRef(input.AnswerID, lang, typ)}
+	if input.Type == model.AnswerContentTypePublic {
+		refs = append(refs, loaders.PublicAnswerRef(input.AnswerID, lang))
+	}
+	if err := l.Invalidate(ctx, refs...); err != nil {
+		return nil, err
+	}
+	c, err := l.AnswerContents.Load(ctx, loaders.ContentKey{AnswerID: input.AnswerID, Language: lang, Type: typ})
+	if err != nil {
+		return nil, err
+	}
+	return &model.AnswerContentPayload{AnswerContent: model.NewAnswerContent(c), UserErrors: noUserErrors()}, nil
 }
 
 func (r *mutationResolver) DeleteAnswerContent(ctx context.Context, answerID string, language string, typeArg model.AnswerContentType) (*model.DeleteAnswerContentPayload, error) {
-	panic(fmt.Errorf("not implemented: DeleteAnswerContent - deleteAnswerContent"))
+	var v validation
+	v.id(fieldPath("answerId"), &answerID)
+	lang := v.language(fieldPath("language"), language)
+	if !v.ok() {
+		return &model.DeleteAnswerContentPayload{UserErrors: v.errs}, nil
+	}
+	if _, err := r.Gladly.Answers.DeleteContent(ctx, answerID, lang, typeArg.GladlyContentType()); err != nil {
+		ues, err := refused(err, attrMap{"language": fieldPath("language"), "type": fieldPath("type")}, fieldPath("answerId"), "")
+		if err != nil {
+			return nil, err
+		}
+		return &model.DeleteAnswerContentPayload{UserErrors: ues}, nil
+	}
+	p, err := r.answerPayload(ctx, answerID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.DeleteAnswerContentPayload{Answer: p.Answer, UserErrors: noUserErrors()}, nil
+}
+
+func (r *publicAnswerResolver) BodyHTML(ctx context.Context, obj *model.PublicAnswer) (*string, error) {
+	if !obj.Match {
+		return optional(obj.PublicAnswer.BodyHTML), nil
+	}
+	p, err := loaders.For(ctx).PublicAnswers.Load(ctx, loaders.PublicAnswerKey{AnswerID: obj.ID, Language: obj.Lang})
+	if err != nil || p == nil {
+		return nil, err
+	}
+	return optional(p.BodyHTML), nil
 }
 
 func (r *publicAnswerResolver) Answer(ctx context.Context, obj *model.PublicAnswer) (*model.Answer, error) {
-	panic(fmt.Errorf("not implemented: Answer - answer"))
+	a, err := loaders.For(ctx).Answers.Load(ctx, obj.ID)
+	return model.NewAnswer(a), err
 }
 
 func (r *queryResolver) Topics(ctx context.Context, disabled *bool, first *int, after *string, last *int, before *string) (*model.Connection[*model.Topic], error) {
-	panic(fmt.Errorf("not implemented: Topics - topics"))
+	list, err := loaders.For(ctx).AllTopics(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return topicConn(list, func(t *gladly.Topic) bool { return disabled == nil || t.Disabled == *disabled }, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) Topic(ctx context.Context, id string) (*model.Topic, error) {
-	panic(fmt.Errorf("not implemented: Topic - topic"))
+	t, err := loaders.For(ctx).Topics.Load(ctx, id)
+	return model.NewTopic(t), err
 }
 
 func (r *queryResolver) Answer(ctx context.Context, id string) (*model.Answer, error) {
-	panic(fmt.Errorf("not implemented: Answer - answer"))
+	a, err := loaders.For(ctx).Answers.Load(ctx, id)
+	return model.NewAnswer(a), err
 }
 
 func (r *queryResolver) Audiences(ctx context.Context, first *int, after *string, last *int, before *string) (*model.Connection[*gladly.Audience], error) {
-	panic(fmt.Errorf("not implemented: Audiences - audiences"))
+	list, err := loaders.For(ctx).AllAudiences(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return connOf(list, func(a *gladly.Audience) *gladly.Audience { return a }, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) PublicAnswers(ctx context.Context, language *string, audienceID *string, first *int, after *string, last *int, before *string) (*model.Connection[*model.PublicAnswer], error) {
-	panic(fmt.Errorf("not implemented: PublicAnswers - publicAnswers"))
+	lang, err := languageArg(language)
+	if err != nil {
+		return nil, err
+	}
+	aud, err := audienceArg(audienceID)
+	if err != nil {
+		return nil, err
+	}
+	list, err := loaders.For(ctx).PublicAnswerLists.Load(ctx, loaders.PublicAnswersKey{Language: lang, AudienceID: aud})
+	if err != nil || list == nil {
+		return nil, err
+	}
+	// Gladly sends no cap signal here: a full list is taken as capped.
+	truncated := list.Limited || len(list.Items) >= publicAnswerCap
+	return connOfItems(list.Items, truncated, func(a *gladly.PublicAnswer) *model.PublicAnswer { return model.NewPublicAnswer(a, lang) }, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) PublicAnswer(ctx context.Context, id string, language *string) (*model.PublicAnswer, error) {
-	panic(fmt.Errorf("not implemented: PublicAnswer - publicAnswer"))
+	lang, err := languageArg(language)
+	if err != nil {
+		return nil, err
+	}
+	p, err := loaders.For(ctx).PublicAnswers.Load(ctx, loaders.PublicAnswerKey{AnswerID: id, Language: lang})
+	return model.NewPublicAnswer(p, lang), err
 }
 
 func (r *queryResolver) SearchPublicAnswers(ctx context.Context, query string, language *string, audienceID *string, first *int, after *string, last *int, before *string) (*model.Connection[*model.PublicAnswer], error) {
-	panic(fmt.Errorf("not implemented: SearchPublicAnswers - searchPublicAnswers"))
+	lang, err := languageArg(language)
+	if err != nil {
+		return nil, err
+	}
+	aud, err := audienceArg(audienceID)
+	if err != nil {
+		return nil, err
+	}
+	found, err := loaders.For(ctx).SearchPublicAnswers(ctx, loaders.PublicAnswerSearch{Query: query, Language: lang, AudienceID: aud})
+	if err != nil || found == nil {
+		return nil, err
+	}
+	return connOfItems(found.Items, found.Limited, func(m *gladly.PublicAnswerMatch) *model.PublicAnswer { return model.NewPublicAnswerMatch(m, lang) }, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) CustomAttribute(ctx context.Context, id string) (*model.CustomAttribute, error) {
-	panic(fmt.Errorf("not implemented: CustomAttribute - customAttribute"))
+	c, err := loaders.For(ctx).CustomAttributes.Load(ctx, id)
+	return model.NewCustomAttribute(c), err
 }
 
 func (r *topicResolver) Parent(ctx context.Context, obj *model.Topic) (*model.Topic, error) {
-	panic(fmt.Errorf("not implemented: Parent - parent"))
+	if obj.ParentID == "" {
+		return nil, nil
+	}
+	t, err := loaders.For(ctx).Topics.Load(ctx, obj.ParentID)
+	return model.NewTopic(t), err
 }
 
 func (r *topicResolver) Children(ctx context.Context, obj *model.Topic, disabled *bool, first *int, after *string, last *int, before *string) (*model.Connection[*model.Topic], error) {
-	panic(fmt.Errorf("not implemented: Children - children"))
+	list, err := loaders.For(ctx).AllTopics(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return topicConn(list, func(t *gladly.Topic) bool {
+		return t.ParentID == obj.ID && (disabled == nil || t.Disabled == *disabled)
+	}, pageArgs(first, after, last, before))
 }
 
 func (r *Resolver) Answer() generated.AnswerResolver { return &answerResolver{r} }

@@ -25,9 +25,19 @@ type Limits struct {
 // its cap), so an unbounded connection is priced as large; value lists (emails, attachments…) are
 // short.
 const (
-	defaultConnectionSize = 50
-	defaultListSize       = 10
+	defaultConnectionSize = 20
+	defaultListSize       = 5
 )
+
+// smallConnections are connections over a few members of a list the request already holds (a
+// user's teams, a team's members, a topic's children…) or lookups that find one or two objects
+// (contacts by email): priced at their typical size.
+var smallConnections = map[string]int{
+	"Query.contacts": 2,
+	"User.groups":    5, "Group.members": 10, "Topic.children": 5, "Conversation.topics": 5,
+	"Answer.audiences": 5, "Ticket.assignees": 1, "TopicChangeContent.addedTopics": 3,
+	"TopicChangeContent.removedTopics": 3,
+}
 
 // limitsExtension refuses, after validation and before execution, operations over the limits.
 type limitsExtension struct{ Limits }
@@ -76,7 +86,9 @@ type walker struct {
 }
 
 func (w *walker) selections(set ast.SelectionSet, depth int) int {
-	cost := 0
+	// Fragments on a type other than the field's own are alternatives (an item's content is one
+	// member of its union): they count as the most expensive of them, not their sum.
+	cost, alternatives := 0, 0
 	for _, sel := range set {
 		if w.err != nil {
 			return cost
@@ -85,18 +97,28 @@ func (w *walker) selections(set ast.SelectionSet, depth int) int {
 		case *ast.Field:
 			cost += w.field(s, depth)
 		case *ast.InlineFragment:
-			cost += w.selections(s.SelectionSet, depth)
+			c := w.selections(s.SelectionSet, depth)
+			if s.TypeCondition != "" && s.ObjectDefinition != nil && s.ObjectDefinition.Name != s.TypeCondition {
+				alternatives = max(alternatives, c)
+			} else {
+				cost += c
+			}
 		case *ast.FragmentSpread:
 			if w.seen++; w.seen > 10000 {
 				w.err = limitError("the operation spreads fragments too many times")
 				return cost
 			}
 			if f := w.doc.Fragments.ForName(s.Name); f != nil {
-				cost += w.selections(f.SelectionSet, depth)
+				c := w.selections(f.SelectionSet, depth)
+				if s.ObjectDefinition != nil && s.ObjectDefinition.Name != f.TypeCondition {
+					alternatives = max(alternatives, c)
+				} else {
+					cost += c
+				}
 			}
 		}
 	}
-	return cost
+	return cost + alternatives
 }
 
 func (w *walker) field(f *ast.Field, depth int) int {
@@ -142,6 +164,11 @@ func (w *walker) listSize(f *ast.Field) int {
 	size := defaultListSize
 	if isConn {
 		size = defaultConnectionSize
+		if f.ObjectDefinition != nil {
+			if n, ok := smallConnections[f.ObjectDefinition.Name+"."+f.Name]; ok {
+				size = n
+			}
+		}
 	}
 	args := f.ArgumentMap(w.vars)
 	for _, name := range []string{"first", "last"} {

@@ -7,82 +7,337 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/graph/generated"
 	"github.com/gladgraph/gladgraph/graph/model"
+	"github.com/gladgraph/gladgraph/loaders"
 )
 
 func (r *commentResolver) Author(ctx context.Context, obj *model.Comment) (*model.User, error) {
-	panic(fmt.Errorf("not implemented: Author - author"))
+	if obj.AgentID == "" {
+		return nil, nil
+	}
+	u, err := loaders.For(ctx).Users.Load(ctx, obj.AgentID)
+	return model.NewUser(u), err
 }
 
 func (r *commentResolver) Ticket(ctx context.Context, obj *model.Comment) (*model.Ticket, error) {
-	panic(fmt.Errorf("not implemented: Ticket - ticket"))
+	if obj.TaskID == "" {
+		return nil, nil
+	}
+	t, err := loaders.For(ctx).Tasks.Load(ctx, obj.TaskID)
+	return model.NewTicket(t), err
 }
 
 func (r *contactResolver) Tickets(ctx context.Context, obj *model.Contact, status *model.TicketStatus, first *int, after *string, last *int, before *string) (*model.Connection[*model.Ticket], error) {
-	panic(fmt.Errorf("not implemented: Tickets - tickets"))
+	return ticketsOf(ctx, obj.ID, status, pageArgs(first, after, last, before))
 }
 
 func (r *contactResolver) Conversations(ctx context.Context, obj *model.Contact, status *model.ConversationStatus, first *int, after *string, last *int, before *string) (*model.Connection[*model.Conversation], error) {
-	panic(fmt.Errorf("not implemented: Conversations - conversations"))
+	return contactConversations(ctx, obj.ID, status, pageArgs(first, after, last, before))
 }
 
 func (r *mutationResolver) CreateContact(ctx context.Context, input model.CreateContactInput) (*model.ContactPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateContact - createContact"))
+	var v validation
+	v.id(fieldPath("input", "id"), input.ID)
+	emails := contactEmails(&v, input.Emails)
+	phones := contactPhones(&v, input.Phones)
+	attrs := v.jsonObject(fieldPath("input", "customAttributes"), input.CustomAttributes)
+	if !v.ok() {
+		return &model.ContactPayload{UserErrors: v.errs}, nil
+	}
+	id, _, err := r.Gladly.Customers.Create(ctx, &gladly.CreateCustomerRequest{
+		ID: orEmpty(input.ID), Name: orEmpty(input.Name), Image: orEmpty(input.Image), Address: orEmpty(input.Address),
+		Emails: emails, Phones: phones, ExternalCustomerID: orEmpty(input.ExternalCustomerID), CustomAttributes: attrs,
+	})
+	if err != nil {
+		errs, err := ticketingRefusal(err, contactAttrs(len(emails), len(phones)), nil)
+		if err != nil {
+			return nil, err
+		}
+		return &model.ContactPayload{UserErrors: errs}, nil
+	}
+	// Lookups that found nobody (or someone else) by the new identifiers would answer wrong now.
+	c, err := r.contactWritten(ctx, id, contactInputLookupRefs(emails, phones, input.ExternalCustomerID))
+	if err != nil {
+		graphql.AddError(ctx, err) // the contact exists: say why it is missing, not that the create failed
+	}
+	return &model.ContactPayload{Contact: model.NewContact(c), UserErrors: noUserErrors()}, nil
 }
 
 func (r *mutationResolver) UpdateContact(ctx context.Context, id string, input model.UpdateContactInput) (*model.ContactPayload, error) {
-	panic(fmt.Errorf("not implemented: UpdateContact - updateContact"))
+	var v validation
+	v.required(fieldPath("id"), id)
+	// Emails and phones replace the whole list: Gladly cannot add or remove one entry.
+	emails := contactEmails(&v, input.Emails)
+	phones := contactPhones(&v, input.Phones)
+	attrs := v.jsonObject(fieldPath("input", "customAttributes"), input.CustomAttributes)
+	if !v.ok() {
+		return &model.ContactPayload{UserErrors: v.errs}, nil
+	}
+	refs := contactInputLookupRefs(emails, phones, input.ExternalCustomerID)
+	if emails != nil || phones != nil || input.ExternalCustomerID != nil {
+		// Lookups by the identifiers being replaced must stop finding the contact: learn them
+		// first (usually from the cache). Without them, the profile's own tag still drops the
+		// lookups that returned it.
+		if before, err := loaders.For(ctx).Contacts.Load(ctx, id); err == nil {
+			refs = append(refs, contactLookupRefs(before)...)
+		}
+	}
+	_, err := r.Gladly.Customers.Update(ctx, id, &gladly.UpdateCustomerRequest{
+		Name: input.Name, Image: input.Image, Address: input.Address, Emails: emails, Phones: phones,
+		ExternalCustomerID: input.ExternalCustomerID,
+		CustomAttributes:   attrs, // Gladly merges the keys given into the profile's; a null value removes one
+	})
+	if err != nil {
+		errs, err := ticketingRefusal(err, contactAttrs(len(emails), len(phones)), fieldPath("id"))
+		if err != nil {
+			return nil, err
+		}
+		return &model.ContactPayload{UserErrors: errs}, nil
+	}
+	c, err := r.contactWritten(ctx, id, refs)
+	if err != nil {
+		graphql.AddError(ctx, err)
+	}
+	return &model.ContactPayload{Contact: model.NewContact(c), UserErrors: noUserErrors()}, nil
 }
 
 func (r *mutationResolver) DeleteContact(ctx context.Context, id string) (*model.DeleteContactPayload, error) {
-	panic(fmt.Errorf("not implemented: DeleteContact - deleteContact"))
+	var v validation
+	if !v.required(fieldPath("id"), id) {
+		return &model.DeleteContactPayload{UserErrors: v.errs}, nil
+	}
+	// The lookups by the contact's identifiers go with it: learn them first (usually cached).
+	before, _ := loaders.For(ctx).Contacts.Load(ctx, id)
+	if _, err := r.Gladly.Customers.Delete(ctx, id); err != nil {
+		// Gladly's refusal names its open conversations, not an argument of this mutation.
+		errs, err := ticketingRefusal(err, attrMap{"conversation": nil}, fieldPath("id"))
+		if err != nil {
+			return nil, err
+		}
+		return &model.DeleteContactPayload{UserErrors: errs}, nil
+	}
+	// Gladly deletes the contact's conversations and tasks too; those cached one by one carry the
+	// contact's tag and go with it.
+	refs := []loaders.Ref{
+		{Kind: loaders.KindCustomer, ID: id},
+		{Kind: loaders.KindCustomerConversations, ID: id},
+		{Kind: loaders.KindCustomerTasks, ID: id},
+	}
+	r.invalidateTicketing(ctx, append(refs, contactLookupRefs(before)...)...)
+	return &model.DeleteContactPayload{DeletedID: &id, UserErrors: noUserErrors()}, nil
 }
 
 func (r *mutationResolver) CreateTicket(ctx context.Context, input model.CreateTicketInput) (*model.TicketPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateTicket - createTicket"))
+	var v validation
+	v.id(fieldPath("input", "id"), input.ID)
+	v.required(fieldPath("input", "contactId"), input.ContactID)
+	if v.required(fieldPath("input", "description"), input.Description) {
+		v.maxLen(fieldPath("input", "description"), input.Description, maxTaskText)
+	}
+	v.future(fieldPath("input", "dueAt"), input.DueAt, r.now())
+	v.required(fieldPath("input", "inboxId"), input.InboxID)
+	if input.AssigneeUserID != nil {
+		v.required(fieldPath("input", "assigneeUserId"), *input.AssigneeUserID)
+	}
+	if !v.ok() {
+		return &model.TicketPayload{UserErrors: v.errs}, nil
+	}
+	id, _, err := r.Gladly.Tasks.Create(ctx, input.ContactID, &gladly.CreateTaskRequest{
+		ID:       orEmpty(input.ID),
+		Assignee: gladly.Assignee{InboxID: input.InboxID, AgentID: orEmpty(input.AssigneeUserID)},
+		Body:     input.Description, DueAt: input.DueAt,
+	})
+	if err != nil {
+		errs, err := ticketingRefusal(err, ticketAttrs, fieldPath("input", "contactId"))
+		if err != nil {
+			return nil, err
+		}
+		return &model.TicketPayload{UserErrors: errs}, nil
+	}
+	r.invalidateTicketing(ctx, loaders.Ref{Kind: loaders.KindTask, ID: id}, loaders.Ref{Kind: loaders.KindCustomerTasks, ID: input.ContactID})
+	t, err := loaders.For(ctx).Tasks.Load(ctx, id)
+	if err != nil {
+		graphql.AddError(ctx, err)
+	}
+	return &model.TicketPayload{Ticket: model.NewTicket(t), UserErrors: noUserErrors()}, nil
 }
 
 func (r *mutationResolver) UpdateTicket(ctx context.Context, id string, input model.UpdateTicketInput) (*model.TicketPayload, error) {
-	panic(fmt.Errorf("not implemented: UpdateTicket - updateTicket"))
+	var v validation
+	v.required(fieldPath("id"), id)
+	if input.Description != nil && v.required(fieldPath("input", "description"), *input.Description) {
+		v.maxLen(fieldPath("input", "description"), *input.Description, maxTaskText)
+	}
+	if input.DueAt != nil {
+		v.future(fieldPath("input", "dueAt"), *input.DueAt, r.now())
+	}
+	req := &gladly.UpdateTaskRequest{Body: input.Description, DueAt: input.DueAt}
+	if input.Status != nil {
+		s := string(*input.Status)
+		req.Status = &s
+	}
+	if a := input.Assignee; a != nil {
+		v.required(fieldPath("input", "assignee", "inboxId"), a.InboxID)
+		if a.UserID != nil {
+			v.required(fieldPath("input", "assignee", "userId"), *a.UserID)
+		}
+		// No agent (a null userId) is sent as agentId null: the ticket stays in the inbox only.
+		req.Assignee = &gladly.AssigneeUpdate{InboxID: a.InboxID, AgentID: orEmpty(a.UserID)}
+	}
+	if !v.ok() {
+		return &model.TicketPayload{UserErrors: v.errs}, nil
+	}
+	ld := loaders.For(ctx)
+	if req.Status == nil && req.Body == nil && req.DueAt == nil && req.Assignee == nil {
+		// Nothing to change: the ticket as it is, without a write.
+		t, err := ld.Tasks.Load(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if t == nil {
+			return &model.TicketPayload{UserErrors: notFound(fieldPath("id"), "ticket")}, nil
+		}
+		return &model.TicketPayload{Ticket: model.NewTicket(t), UserErrors: noUserErrors()}, nil
+	}
+	if _, err := r.Gladly.Tasks.Update(ctx, id, req); err != nil {
+		errs, err := ticketingRefusal(err, ticketUpdateAttrs, fieldPath("id"))
+		if err != nil {
+			return nil, err
+		}
+		return &model.TicketPayload{UserErrors: errs}, nil
+	}
+	// Lists holding the ticket carry its tag; the contact's list of the other status does not, so
+	// it goes by the contact's id, which the new state tells.
+	r.invalidateTicketing(ctx, loaders.Ref{Kind: loaders.KindTask, ID: id})
+	t, err := ld.Tasks.Load(ctx, id)
+	if err != nil {
+		graphql.AddError(ctx, err)
+	} else if t != nil {
+		r.invalidateTicketing(ctx, loaders.Ref{Kind: loaders.KindCustomerTasks, ID: t.CustomerID})
+	}
+	return &model.TicketPayload{Ticket: model.NewTicket(t), UserErrors: noUserErrors()}, nil
 }
 
 func (r *mutationResolver) CreateComment(ctx context.Context, input model.CreateCommentInput) (*model.CommentPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateComment - createComment"))
+	var v validation
+	v.id(fieldPath("input", "id"), input.ID)
+	v.required(fieldPath("input", "ticketId"), input.TicketID)
+	if v.required(fieldPath("input", "body"), input.Body) {
+		v.maxLen(fieldPath("input", "body"), input.Body, maxTaskText)
+	}
+	v.required(fieldPath("input", "authorUserId"), input.AuthorUserID)
+	if !v.ok() {
+		return &model.CommentPayload{UserErrors: v.errs}, nil
+	}
+	id, _, err := r.Gladly.Tasks.CreateComment(ctx, input.TicketID, &gladly.CreateTaskCommentRequest{
+		ID: orEmpty(input.ID), AgentID: input.AuthorUserID, Comment: input.Body,
+	})
+	if err != nil {
+		// A closed ticket's refusal names no field (Gladly sends no attr): the ticket's state is at fault.
+		errs, err := ticketingRefusal(err, commentAttrs, fieldPath("input", "ticketId"))
+		if err != nil {
+			return nil, err
+		}
+		return &model.CommentPayload{UserErrors: errs}, nil
+	}
+	key := loaders.CommentKey{TaskID: input.TicketID, CommentID: id}
+	r.invalidateTicketing(ctx,
+		loaders.Ref{Kind: loaders.KindTaskComments, ID: input.TicketID},
+		loaders.Ref{Kind: loaders.KindComment, ID: key.TaskID + "|" + key.CommentID}, // a lookup of the id before it existed
+	)
+	c, err := loaders.For(ctx).Comments.Load(ctx, key)
+	if err != nil {
+		graphql.AddError(ctx, err)
+	}
+	return &model.CommentPayload{Comment: model.NewComment(c), UserErrors: noUserErrors()}, nil
 }
 
 func (r *queryResolver) Contacts(ctx context.Context, email *string, phone *string, externalCustomerID *string, first *int, after *string, last *int, before *string) (*model.Connection[*model.Contact], error) {
-	panic(fmt.Errorf("not implemented: Contacts - contacts"))
+	k, err := contactLookupOf(email, phone, externalCustomerID)
+	if err != nil {
+		return nil, err
+	}
+	list, err := loaders.For(ctx).ContactLookups.Load(ctx, k)
+	if err != nil {
+		return nil, err
+	}
+	if list == nil {
+		list = &loaders.List[*gladly.Customer]{}
+	}
+	return connOf(list, model.NewContact, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) Contact(ctx context.Context, id string) (*model.Contact, error) {
-	panic(fmt.Errorf("not implemented: Contact - contact"))
+	if strings.TrimSpace(id) == "" {
+		return nil, nil
+	}
+	c, err := loaders.For(ctx).Contacts.Load(ctx, id)
+	return model.NewContact(c), err
 }
 
 func (r *queryResolver) Tickets(ctx context.Context, contactID string, status *model.TicketStatus, first *int, after *string, last *int, before *string) (*model.Connection[*model.Ticket], error) {
-	panic(fmt.Errorf("not implemented: Tickets - tickets"))
+	args := pageArgs(first, after, last, before)
+	conn, err := ticketsOf(ctx, contactID, status, args)
+	if err != nil || conn != nil || strings.TrimSpace(contactID) == "" {
+		return conn, err
+	}
+	// Gladly lists no tasks under a merged id: they moved to the surviving profile.
+	c, err := loaders.For(ctx).Contacts.Load(ctx, contactID)
+	if err != nil || c == nil || c.ID == contactID {
+		return nil, err
+	}
+	return ticketsOf(ctx, c.ID, status, args)
 }
 
 func (r *queryResolver) Ticket(ctx context.Context, id string) (*model.Ticket, error) {
-	panic(fmt.Errorf("not implemented: Ticket - ticket"))
+	if strings.TrimSpace(id) == "" {
+		return nil, nil
+	}
+	t, err := loaders.For(ctx).Tasks.Load(ctx, id)
+	return model.NewTicket(t), err
 }
 
 func (r *queryResolver) Comment(ctx context.Context, ticketID string, id string) (*model.Comment, error) {
-	panic(fmt.Errorf("not implemented: Comment - comment"))
+	if strings.TrimSpace(ticketID) == "" || strings.TrimSpace(id) == "" {
+		return nil, nil
+	}
+	c, err := loaders.For(ctx).Comments.Load(ctx, loaders.CommentKey{TaskID: ticketID, CommentID: id})
+	return model.NewComment(c), err
 }
 
 func (r *ticketResolver) Contact(ctx context.Context, obj *model.Ticket) (*model.Contact, error) {
-	panic(fmt.Errorf("not implemented: Contact - contact"))
+	if obj.CustomerID == "" {
+		return nil, nil
+	}
+	c, err := loaders.For(ctx).Contacts.Load(ctx, obj.CustomerID)
+	return model.NewContact(c), err
 }
 
 func (r *ticketResolver) Assignees(ctx context.Context, obj *model.Ticket, first *int, after *string, last *int, before *string) (*model.Connection[*model.User], error) {
-	panic(fmt.Errorf("not implemented: Assignees - assignees"))
+	var users []*gladly.Agent
+	if a := obj.Task.Assignee; a != nil && a.AgentID != "" {
+		u, err := loaders.For(ctx).Users.Load(ctx, a.AgentID)
+		if err != nil {
+			return nil, err
+		}
+		if u != nil { // an agent who no longer exists is no assignee
+			users = append(users, u)
+		}
+	}
+	return connOfItems(users, false, model.NewUser, pageArgs(first, after, last, before))
 }
 
 func (r *ticketResolver) Comments(ctx context.Context, obj *model.Ticket, first *int, after *string, last *int, before *string) (*model.Connection[*model.Comment], error) {
-	panic(fmt.Errorf("not implemented: Comments - comments"))
+	list, err := loaders.For(ctx).TaskComments.Load(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	return connOf(list, model.NewComment, pageArgs(first, after, last, before))
 }
 
 func (r *Resolver) Comment() generated.CommentResolver { return &commentResolver{r} }

@@ -95,6 +95,14 @@ func (l *Loaders) init() {
 		}),
 		tags: func(_ ContactLookup, v *List[*gladly.Customer]) []string {
 			return idTags(KindCustomer, v.Items, func(x *gladly.Customer) string { return x.ID })
+		},
+		prime: func(_ ContactLookup, v *List[*gladly.Customer]) {
+			if v == nil {
+				return
+			}
+			for _, c := range v.Items {
+				l.Contacts.Prime(c.ID, c)
+			}
 		}})
 
 	l.initDirectory()
@@ -108,6 +116,14 @@ func (l *Loaders) init() {
 		fetch: listOf(c.Conversations.ListForCustomer),
 		tags: func(id string, v *List[*gladly.Conversation]) []string {
 			return append(idTags(KindConversation, v.Items, func(x *gladly.Conversation) string { return x.ID }), key(KindCustomer, id))
+		},
+		prime: func(_ string, v *List[*gladly.Conversation]) {
+			if v == nil {
+				return
+			}
+			for _, c := range v.Items {
+				l.Conversations.Prime(c.ID, c)
+			}
 		}})
 	l.Items = newLoader(l, source[string, *gladly.Item]{class: ClassItem,
 		key:   func(id string) string { return key(KindItem, id) },
@@ -127,6 +143,14 @@ func (l *Loaders) init() {
 		}),
 		tags: func(k ItemsKey, _ *List[*gladly.Item]) []string {
 			return []string{key(KindConversationItems, k.ConversationID), key(KindConversation, k.ConversationID)}
+		},
+		prime: func(_ ItemsKey, v *List[*gladly.Item]) {
+			if v == nil {
+				return
+			}
+			for _, it := range v.Items {
+				l.Items.Prime(it.ID, it)
+			}
 		}})
 	l.Notes = newLoader(l, source[NoteKey, *gladly.Item]{class: ClassItem,
 		key: func(k NoteKey) string { return key(KindNote, k.ConversationID, k.NoteID) },
@@ -158,11 +182,27 @@ func (l *Loaders) init() {
 		tags: func(k TasksKey, v *List[*gladly.Task]) []string {
 			return append(idTags(KindTask, v.Items, func(x *gladly.Task) string { return x.ID }),
 				key(KindCustomerTasks, k.ContactID), key(KindCustomer, k.ContactID))
+		},
+		prime: func(_ TasksKey, v *List[*gladly.Task]) {
+			if v == nil {
+				return
+			}
+			for _, t := range v.Items {
+				l.Tasks.Prime(t.ID, t)
+			}
 		}})
 	l.TaskComments = newLoader(l, source[string, *List[*gladly.TaskComment]]{class: ClassTask,
 		key:   func(id string) string { return key(KindTaskComments, id) },
 		fetch: listOf(c.Tasks.ListComments),
-		tags:  func(id string, _ *List[*gladly.TaskComment]) []string { return []string{key(KindTask, id)} }})
+		tags:  func(id string, _ *List[*gladly.TaskComment]) []string { return []string{key(KindTask, id)} },
+		prime: func(id string, v *List[*gladly.TaskComment]) {
+			if v == nil {
+				return
+			}
+			for _, c := range v.Items {
+				l.Comments.Prime(CommentKey{TaskID: id, CommentID: c.ID}, c)
+			}
+		}})
 	l.Comments = newLoader(l, source[CommentKey, *gladly.TaskComment]{class: ClassTask,
 		key: func(k CommentKey) string { return key(KindComment, k.TaskID, k.CommentID) },
 		fetch: func(ctx context.Context, k CommentKey) (*gladly.TaskComment, *gladly.Response, error) {
@@ -207,6 +247,7 @@ func (l *Loaders) init() {
 		source[string, *gladly.Webhook]{class: ClassAdmin, key: func(id string) string { return key(KindWebhook, id) }, fetch: c.Webhooks.Get})
 
 	l.CallRecordings = dataloadgen.NewLoader(func(ctx context.Context, agents []string) ([]*gladly.CallRecorder, []error) {
+		MarkVolatile(ctx)
 		vals := make([]*gladly.CallRecorder, len(agents))
 		errs := make([]error, len(agents))
 		for i, a := range agents {

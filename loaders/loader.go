@@ -26,12 +26,22 @@ type source[K comparable, V any] struct {
 	fetch func(ctx context.Context, k K) (V, *gladly.Response, error)
 	// tags names the objects a fetched value holds, for invalidation (the key is always a tag).
 	tags func(k K, v V) []string
+	// prime hands the objects of a loaded list to this request's by-id loaders, so that a later
+	// read of one of them costs nothing.
+	prime func(k K, v V)
 }
 
 // newLoader returns a per-request loader reading through the store.
 func newLoader[K comparable, V any](l *Loaders, src source[K, V]) *dataloadgen.Loader[K, V] {
 	ld := dataloadgen.NewLoader(func(ctx context.Context, keys []K) ([]V, []error) {
 		vals, _, errs := loadThrough(ctx, l.store, src, keys)
+		if src.prime != nil {
+			for i, v := range vals {
+				if errs[i] == nil {
+					src.prime(keys[i], v)
+				}
+			}
+		}
 		return vals, errs
 	}, l.opts...)
 	l.clearers = append(l.clearers, ld.ClearAll)

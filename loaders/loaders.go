@@ -80,6 +80,7 @@ type Loaders struct {
 
 	agents, teams, inboxes, topics, audiences, webhooks collection
 	org                                                 memo[*gladly.Organization]
+	schedules                                           memo[[]*gladly.ExportSchedule]
 }
 
 // Factory builds each request's Loaders.
@@ -160,6 +161,7 @@ func (l *Loaders) Invalidate(ctx context.Context, refs ...Ref) error {
 		c.reset()
 	}
 	l.org.reset()
+	l.schedules.reset()
 	return l.store.Invalidate(ctx, refs...)
 }
 

@@ -87,4 +87,3 @@ func TestSharedLimiterFallsBackWithoutRedis(t *testing.T) {
 		t.Errorf("6 requests at 3 per 100 ms admitted in %v: the local fallback did not limit", d)
 	}
 }
-

@@ -10,7 +10,6 @@ import (
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/graph/model"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -988,7 +987,7 @@ func (ec *executionContext) fieldContext_InboxEdge_node(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *gladly.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1011,7 +1010,7 @@ func (ec *executionContext) fieldContext_Organization_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Organization_name(ctx context.Context, field graphql.CollectedField, obj *gladly.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_name(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1034,7 +1033,7 @@ func (ec *executionContext) fieldContext_Organization_name(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
-func (ec *executionContext) _Organization_loginDomain(ctx context.Context, field graphql.CollectedField, obj *gladly.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_loginDomain(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1043,21 +1042,21 @@ func (ec *executionContext) _Organization_loginDomain(ctx context.Context, field
 			return ec.fieldContext_Organization_loginDomain(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.LoginDomain, nil
+			return obj.LoginDomain(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Organization_loginDomain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Organization", field, true, false, "String")
 }
 
-func (ec *executionContext) _Organization_timezone(ctx context.Context, field graphql.CollectedField, obj *gladly.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_timezone(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1066,21 +1065,21 @@ func (ec *executionContext) _Organization_timezone(ctx context.Context, field gr
 			return ec.fieldContext_Organization_timezone(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Timezone, nil
+			return obj.Timezone(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Organization_timezone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Organization", field, true, false, "String")
 }
 
-func (ec *executionContext) _Organization_gladlyUrl(ctx context.Context, field graphql.CollectedField, obj *gladly.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_gladlyUrl(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1089,18 +1088,18 @@ func (ec *executionContext) _Organization_gladlyUrl(ctx context.Context, field g
 			return ec.fieldContext_Organization_gladlyUrl(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.GladlyURL, nil
+			return obj.GladlyURL(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Organization_gladlyUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Organization", field, true, false, "String")
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -1944,7 +1943,7 @@ func (ec *executionContext) _InboxEdge(ctx context.Context, sel ast.SelectionSet
 
 var organizationImplementors = []string{"Organization"}
 
-func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *gladly.Organization) graphql.Marshaler {
+func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *model.Organization) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2359,7 +2358,7 @@ func (ec *executionContext) marshalOInboxConnection2ᚖgithubᚗcomᚋgladgraph�
 	return ec._InboxConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOOrganization2ᚖgithubᚗcomᚋgladgraphᚋgladgraphᚋgladlyᚐOrganization(ctx context.Context, sel ast.SelectionSet, v *gladly.Organization) graphql.Marshaler {
+func (ec *executionContext) marshalOOrganization2ᚖgithubᚗcomᚋgladgraphᚋgladgraphᚋgraphᚋmodelᚐOrganization(ctx context.Context, sel ast.SelectionSet, v *model.Organization) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -71,7 +71,7 @@ type QueryResolver interface {
 	Group(ctx context.Context, id string) (*model.Group, error)
 	Inboxes(ctx context.Context, disabled *bool, first *int, after *string, last *int, before *string) (*model.Connection[*model.Inbox], error)
 	Inbox(ctx context.Context, id string) (*model.Inbox, error)
-	Organization(ctx context.Context) (*gladly.Organization, error)
+	Organization(ctx context.Context) (*model.Organization, error)
 	Topics(ctx context.Context, disabled *bool, first *int, after *string, last *int, before *string) (*model.Connection[*model.Topic], error)
 	Topic(ctx context.Context, id string) (*model.Topic, error)
 	Answer(ctx context.Context, id string) (*model.Answer, error)
@@ -3661,8 +3661,8 @@ func (ec *executionContext) _Query_organization(ctx context.Context, field graph
 			return ec.Resolvers.Query().Organization(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gladly.Organization) graphql.Marshaler {
-			return ec.marshalOOrganization2ᚖgithubᚗcomᚋgladgraphᚋgladgraphᚋgladlyᚐOrganization(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalOOrganization2ᚖgithubᚗcomᚋgladgraphᚋgladgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
 		},
 		true,
 		false,

@@ -29,6 +29,8 @@ type CustomAttributeResolver interface {
 	CreatedBy(ctx context.Context, obj *model.CustomAttribute) (*model.User, error)
 }
 type PublicAnswerResolver interface {
+	BodyHTML(ctx context.Context, obj *model.PublicAnswer) (*string, error)
+
 	Answer(ctx context.Context, obj *model.PublicAnswer) (*model.Answer, error)
 }
 type TopicResolver interface {
@@ -1238,7 +1240,7 @@ func (ec *executionContext) _PublicAnswer_bodyHtml(ctx context.Context, field gr
 			return ec.fieldContext_PublicAnswer_bodyHtml(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.BodyHTML(), nil
+			return ec.Resolvers.PublicAnswer().BodyHTML(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -1249,7 +1251,7 @@ func (ec *executionContext) _PublicAnswer_bodyHtml(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_PublicAnswer_bodyHtml(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PublicAnswer", field, true, false, "String")
+	return graphql.NewScalarFieldContext("PublicAnswer", field, true, true, "String")
 }
 
 func (ec *executionContext) _PublicAnswer_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.PublicAnswer) (ret graphql.Marshaler) {
@@ -2740,10 +2742,11 @@ func (ec *executionContext) _PublicAnswer(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "bodyHtml":
-			out.Values[i] = ec._PublicAnswer_bodyHtml(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PublicAnswer_bodyHtml(ctx, field, obj)
+				})
 		case "updatedAt":
 			out.Values[i] = ec._PublicAnswer_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {

@@ -85,9 +85,19 @@ func NewExportJob(j *gladly.ExportJob) *ExportJob {
 func (j *ExportJob) Status() ExportJobStatus { return ExportJobStatus(j.ExportJob.Status) }
 func (j *ExportJob) UpdatedAt() *time.Time   { return optionalTime(j.ExportJob.UpdatedAt) }
 func (j *ExportJob) Files() []string         { return nonNil(j.ExportJob.Files) }
+
+// Parameters is null when Gladly sent none. CONVERSATIONS is the only export Gladly runs, so
+// parameters that name a period without a type are conversations.
 func (j *ExportJob) Parameters() *ExportJobParameters {
 	p := j.ExportJob.Parameters
-	return &ExportJobParameters{Type: ExportType(p.Type), StartAt: optionalTime(p.StartAt), EndAt: optionalTime(p.EndAt)}
+	if p.Type == "" && p.StartAt.IsZero() && p.EndAt.IsZero() {
+		return nil
+	}
+	typ := ExportType(p.Type)
+	if typ == "" {
+		typ = ExportTypeConversations
+	}
+	return &ExportJobParameters{Type: typ, StartAt: optionalTime(p.StartAt), EndAt: optionalTime(p.EndAt)}
 }
 
 // AutomationMessage is a message of a message-automation session.

@@ -74,8 +74,20 @@ func (it *ConversationItem) SessionID() *string { return optional(it.Item.Sessio
 func (it *ConversationItem) Initiator() *Actor  { return NewActor(it.Item.Initiator) }
 func (it *ConversationItem) Responder() *Actor  { return NewActor(it.Item.Responder) }
 
-// ItemContent maps the item's content to the schema's union member.
-func (it *ConversationItem) ItemContent() ConversationItemContent { return NewItemContent(it.Content) }
+// ItemContent maps the item's content to the schema's union member. Content that reads as
+// UnknownContent carries the item's content exactly as Gladly sent it.
+func (it *ConversationItem) ItemContent() ConversationItemContent {
+	out := NewItemContent(it.Content)
+	if u, ok := out.(*UnknownContent); ok && len(it.Raw) > 0 {
+		var raw struct {
+			Content json.RawMessage `json:"content"`
+		}
+		if json.Unmarshal(it.Raw, &raw) == nil && len(raw.Content) > 0 {
+			u.Raw = raw.Content
+		}
+	}
+	return out
+}
 
 // Recording returns the item's recording, if its kind has one and it is available.
 func (it *ConversationItem) Recording() (duration int, ok bool) {
@@ -111,14 +123,45 @@ type TopicChangeContent struct {
 func (TopicChangeContent) IsConversationItemContent() {}
 
 // NewItemContent maps Gladly's item content to the union member of its kind; content of a kind
-// the schema does not know is UnknownContent with the raw JSON.
+// the schema does not know, or whose enum values it cannot represent (values Gladly added
+// later), is UnknownContent with the raw JSON.
 func NewItemContent(c gladly.ItemContent) ConversationItemContent {
+	out := itemContent(c)
+	if _, unknown := out.(*UnknownContent); unknown || representable(out) {
+		return out
+	}
+	raw, _ := json.Marshal(c)
+	return &UnknownContent{Type: c.ContentType(), Raw: raw}
+}
+
+// representable reports whether every enum value of mapped content is one the schema has.
+func representable(c ConversationItemContent) bool {
+	switch c := c.(type) {
+	case *ChatMessageContent:
+		return c.MessageType.IsValid()
+	case *ConversationStatusChangeContent:
+		return c.Status.IsValid()
+	case *CustomerActivityContent:
+		return c.ActivityType.IsValid()
+	case *PhoneCallContent:
+		return (c.RecordingStatus == nil || c.RecordingStatus.IsValid()) && (c.RecordingSummary == nil || c.RecordingSummary.Status.IsValid())
+	case *VoicemailContent:
+		return (c.RecordingStatus == nil || c.RecordingStatus.IsValid()) && (c.RecordingSummary == nil || c.RecordingSummary.Status.IsValid())
+	case *VoiceAiMessageContent:
+		return c.Status == nil || c.Status.IsValid()
+	case *CustomChannelMessageContent:
+		return c.MessageType.IsValid() && c.Status.IsValid()
+	}
+	return true
+}
+
+func itemContent(c gladly.ItemContent) ConversationItemContent {
 	switch c := c.(type) {
 	case *gladly.ChatMessageContent:
 		out := &ChatMessageContent{SessionID: c.SessionID, MessageType: ChatMessageTypeText, Text: c.Content,
 			Attachments: attachments(c.Attachments), QuickReplyOptions: []*QuickReplyOption{}}
-		if t := ChatMessageType(c.MessageType); t.IsValid() {
-			out.MessageType = t
+		if c.MessageType != "" { // Gladly omits it for plain text
+			out.MessageType = ChatMessageType(c.MessageType)
 		}
 		if d := c.MessageData; d != nil {
 			opts := d.Options
@@ -161,7 +204,8 @@ func NewItemContent(c gladly.ItemContent) ConversationItemContent {
 		return &TopicChangeContent{AddedTopicIDs: c.AddedTopicIDs, RemovedTopicIDs: c.RemovedTopicIDs}
 	case *gladly.VoiceAIMessageContent:
 		out := &VoiceAiMessageContent{CustomerNumber: optional(c.CustomerNumber), CompanyNumber: c.CompanyNumber, Body: c.Body}
-		if s := VoiceAiMessageStatus(c.Status); s.IsValid() {
+		if c.Status != "" {
+			s := VoiceAiMessageStatus(c.Status)
 			out.Status = &s
 		}
 		return out
@@ -217,10 +261,11 @@ func attachments(as []gladly.Attachment) []*ConversationAttachment {
 }
 
 func recordingStatus(s string) *RecordingStatus {
-	if r := RecordingStatus(s); r.IsValid() {
-		return &r
+	if s == "" {
+		return nil
 	}
-	return nil
+	r := RecordingStatus(s)
+	return &r
 }
 
 func recordingSummary(s *gladly.RecordingSummary) *RecordingSummary {

@@ -50,6 +50,21 @@ func NewGroups(ts []*gladly.Team) []*Group { return wrapAll(ts, NewGroup) }
 func (g *Group) Description() *string        { return optional(g.Team.Description) }
 func (g *Group) RemoteData() json.RawMessage { return rawOrEncoded(g.Raw, g.Team) }
 
+// Organization is the Gladly organization; settings Gladly leaves out read as null.
+type Organization struct{ *gladly.Organization }
+
+// NewOrganization wraps the organization (nil stays nil).
+func NewOrganization(o *gladly.Organization) *Organization {
+	if o == nil {
+		return nil
+	}
+	return &Organization{o}
+}
+
+func (o *Organization) LoginDomain() *string { return optional(o.Organization.LoginDomain) }
+func (o *Organization) Timezone() *string    { return optional(o.Organization.Timezone) }
+func (o *Organization) GladlyURL() *string   { return optional(o.Organization.GladlyURL) }
+
 // Assignee is where a conversation or ticket is assigned; its inbox and user are joins.
 type Assignee struct {
 	InboxID string

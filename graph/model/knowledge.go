@@ -65,6 +65,8 @@ type PublicAnswer struct {
 	*gladly.PublicAnswer
 	// Lang is the language asked for (search results do not say which they are in).
 	Lang string
+	// Match is set for a search result: Gladly sent only its id and name.
+	Match bool
 }
 
 // NewPublicAnswer wraps a public answer read in language lang.
@@ -75,7 +77,14 @@ func NewPublicAnswer(a *gladly.PublicAnswer, lang string) *PublicAnswer {
 	return &PublicAnswer{PublicAnswer: a, Lang: lang}
 }
 
-func (a *PublicAnswer) BodyHTML() *string     { return optional(a.PublicAnswer.BodyHTML) }
+// NewPublicAnswerMatch wraps a search result found in language lang.
+func NewPublicAnswerMatch(m *gladly.PublicAnswerMatch, lang string) *PublicAnswer {
+	if m == nil {
+		return nil
+	}
+	return &PublicAnswer{PublicAnswer: &gladly.PublicAnswer{ID: m.ID, Name: m.Name}, Lang: lang, Match: true}
+}
+
 func (a *PublicAnswer) UpdatedAt() *time.Time { return optionalTime(a.PublicAnswer.UpdatedAt) }
 
 // Language is the answer's language, or the one asked for when Gladly did not say.

@@ -1,0 +1,7 @@
+package graph
+
+// The admin domain's internals that graph_test exercises directly.
+var (
+	ReadEvents = readEvents
+	GladlyEnum = gladlyEnum
+)
