@@ -6,7 +6,6 @@ import { after, before, test } from 'node:test';
 import { demoAgents, demoContacts, demoConversationIds, demoTicketIds } from '../lib/demo.js';
 import { startGateway } from '../lib/gateway.js';
 import { graphqlData, startGladgraph } from '../lib/gladgraph.js';
-import { unlessPending } from '../lib/pending.js';
 import { approvedAdjustments, loyaltyPoints, loyaltyTier, startLoyalty, startOrders } from '../lib/siblings.js';
 
 const BATCH = 100;
@@ -110,89 +109,79 @@ test('users referenced by id from the loyalty sibling get gladgraph\'s fields', 
   assert.deepEqual(fetchCounts('approvers'), { loyalty: 1, gladgraph: 1 });
 });
 
-test('orders → ticket (gladgraph) → its contact (gladgraph) → loyalty points (sibling)', async (t) => {
-  await unlessPending(t, gg, async () => {
-    const data = await viaGateway('ticket-contacts', 'query TicketContacts { orders { number ticket { contact { name loyaltyPoints } } } }');
-    // Every demo ticket used here is Ada's.
-    const ada = known.contacts[0];
-    assert.deepEqual(data.orders, ordersData.orders.map((o) => ({
-      number: o.number,
-      ticket: o.ticketId ? { contact: { name: ada.name, loyaltyPoints: loyaltyPoints(ada.email) } } : null,
-    })));
-  });
+test('orders → ticket (gladgraph) → its contact (gladgraph) → loyalty points (sibling)', async () => {
+  const data = await viaGateway('ticket-contacts', 'query TicketContacts { orders { number ticket { contact { name loyaltyPoints } } } }');
+  // Every demo ticket used here is Ada's.
+  const ada = known.contacts[0];
+  assert.deepEqual(data.orders, ordersData.orders.map((o) => ({
+    number: o.number,
+    ticket: o.ticketId ? { contact: { name: ada.name, loyaltyPoints: loyaltyPoints(ada.email) } } : null,
+  })));
 });
 
-test('orders → conversation (gladgraph) → its contact (gladgraph) → loyalty tier (sibling)', async (t) => {
-  await unlessPending(t, gg, async () => {
-    const data = await viaGateway('conversation-contacts', 'query ConversationContacts { orders { number conversation { contact { name loyaltyTier } } } }');
-    // Every demo conversation used here is Ada's.
-    const ada = known.contacts[0];
-    assert.deepEqual(data.orders, ordersData.orders.map((o) => ({
-      number: o.number,
-      conversation: o.conversationId ? { contact: { name: ada.name, loyaltyTier: loyaltyTier(loyaltyPoints(ada.email)) } } : null,
-    })));
-  });
+test('orders → conversation (gladgraph) → its contact (gladgraph) → loyalty tier (sibling)', async () => {
+  const data = await viaGateway('conversation-contacts', 'query ConversationContacts { orders { number conversation { contact { name loyaltyTier } } } }');
+  // Every demo conversation used here is Ada's.
+  const ada = known.contacts[0];
+  assert.deepEqual(data.orders, ordersData.orders.map((o) => ({
+    number: o.number,
+    conversation: o.conversationId ? { contact: { name: ada.name, loyaltyTier: loyaltyTier(loyaltyPoints(ada.email)) } } : null,
+  })));
 });
 
-test('gladgraph\'s Query.contact → loyalty fields (sibling)', async (t) => {
-  await unlessPending(t, gg, async () => {
-    const ada = known.contacts[0];
-    const data = await viaGateway('root-contact', 'query RootContact($id: ID!) { contact(id: $id) { name loyaltyPoints loyaltyTier } }', { id: ada.id });
-    const points = loyaltyPoints(ada.email);
-    assert.deepEqual(data.contact, { name: ada.name, loyaltyPoints: points, loyaltyTier: loyaltyTier(points) });
-  });
+test('gladgraph\'s Query.contact → loyalty fields (sibling)', async () => {
+  const ada = known.contacts[0];
+  const data = await viaGateway('root-contact', 'query RootContact($id: ID!) { contact(id: $id) { name loyaltyPoints loyaltyTier } }', { id: ada.id });
+  const points = loyaltyPoints(ada.email);
+  assert.deepEqual(data.contact, { name: ada.name, loyaltyPoints: points, loyaltyTier: loyaltyTier(points) });
 });
 
-test('gladgraph\'s Query.users → approvals (sibling, by id)', async (t) => {
-  await unlessPending(t, gg, async () => {
-    const data = await viaGateway('root-users', 'query RootUsers { users(first: 100) { nodes { id name approvedAdjustments } } }');
-    const users = byId(data.users.nodes);
-    for (const a of known.agents) {
-      assert.deepEqual(users[a.id], { id: a.id, name: a.name, approvedAdjustments: approvedAdjustments(a.id) });
-    }
-  });
+test('gladgraph\'s Query.users → approvals (sibling, by id)', async () => {
+  const data = await viaGateway('root-users', 'query RootUsers { users(first: 100) { nodes { id name approvedAdjustments } } }');
+  const users = byId(data.users.nodes);
+  for (const a of known.agents) {
+    assert.deepEqual(users[a.id], { id: a.id, name: a.name, approvedAdjustments: approvedAdjustments(a.id) });
+  }
 });
 
 test(`${BATCH} contact representations reach gladgraph in one _entities request, answered as one request`, async (t) => {
-  await unlessPending(t, gg, async () => {
-    // The demo has 54 contacts; the batch needs BATCH distinct ones, so the rest are created
-    // through gladgraph itself.
-    const extra = Array.from({ length: BATCH - known.contacts.length }, (_, i) => {
-      const n = String(i + 1).padStart(3, '0');
-      return { name: `Loyalty Member ${n}`, email: `member-${n}@loyalty.example` };
-    });
-    // A few creates per request keep each under gladgraph's complexity limit.
-    for (let start = 0; start < extra.length; start += 8) {
-      const chunk = extra.slice(start, start + 8);
-      const fields = chunk.map((c, i) => `c${i}: createContact(input: { name: ${JSON.stringify(c.name)}, emails: [{ address: ${JSON.stringify(c.email)}, primary: true }] }) { contact { id } userErrors { field code message } }`);
-      const created = await graphqlData(gg.url, `mutation SeedLoyaltyMembers {\n${fields.join('\n')}\n}`);
-      chunk.forEach((c, i) => {
-        const p = created[`c${i}`];
-        assert.ok(p?.contact?.id, `createContact ${c.email}: ${JSON.stringify(p)}`);
-      });
-    }
-    const members = [...known.contacts.map(({ name, email }) => ({ name, email })), ...extra];
-    loyaltyData.memberEmails = members.map((m) => m.email);
-
-    const data = await viaGateway('batch', `query LoyaltyMembers($first: Int) { loyaltyMembers(first: $first) { email name loyaltyPoints } }`, { first: BATCH });
-    assert.deepEqual(data.loyaltyMembers, members.map((m) => ({ email: m.email, name: m.name, loyaltyPoints: loyaltyPoints(m.email) })));
-
-    const toGladgraph = gw.fetchesOf('batch').filter((f) => f.subgraph === 'gladgraph');
-    assert.equal(toGladgraph.length, 1, `the gateway sent ${toGladgraph.length} requests to gladgraph for the batch`);
-    const [fetch] = toGladgraph;
-    const reps = fetch.representations ?? [];
-    assert.equal(reps.length, BATCH, `the _entities call carried ${reps.length} representations`);
-    assert.equal(new Set(reps.map((r) => JSON.stringify(r))).size, BATCH, 'representations are not distinct');
-    assert.ok(reps.every((r) => r.__typename === 'Contact' && typeof r.email === 'string'), 'not all representations are Contacts by email');
-
-    // gladgraph's access line for that one request: it did all the work within it.
-    const line = await gg.waitForLog((l) => l.message === 'request' && l.request_id === fetch.requestId);
-    await new Promise((r) => setTimeout(r, 200));
-    const lines = gg.logs.filter((l) => l.message === 'request' && String(l.request_id ?? '').startsWith('batch.gladgraph.'));
-    assert.equal(lines.length, 1, `gladgraph logged ${lines.length} requests for the batch`);
-    assert.equal(line.status, 200);
-    assert.ok(line.cache_hits + line.cache_misses >= BATCH, `the request looked up ${line.cache_hits + line.cache_misses} keys, fewer than ${BATCH}`);
-    if (line.cache_misses > 0) assert.ok(line.upstream_calls > 0, `${line.cache_misses} cache misses but no upstream call`);
-    t.diagnostic(`gladgraph access line: operation=${line.operation} upstream_calls=${line.upstream_calls} cache_hits=${line.cache_hits} cache_misses=${line.cache_misses} duration_ms=${line.duration_ms}`);
+  // The demo has 54 contacts; the batch needs BATCH distinct ones, so the rest are created
+  // through gladgraph itself.
+  const extra = Array.from({ length: BATCH - known.contacts.length }, (_, i) => {
+    const n = String(i + 1).padStart(3, '0');
+    return { name: `Loyalty Member ${n}`, email: `member-${n}@loyalty.example` };
   });
+  // A few creates per request keep each under gladgraph's complexity limit.
+  for (let start = 0; start < extra.length; start += 8) {
+    const chunk = extra.slice(start, start + 8);
+    const fields = chunk.map((c, i) => `c${i}: createContact(input: { name: ${JSON.stringify(c.name)}, emails: [{ address: ${JSON.stringify(c.email)}, primary: true }] }) { contact { id } userErrors { field code message } }`);
+    const created = await graphqlData(gg.url, `mutation SeedLoyaltyMembers {\n${fields.join('\n')}\n}`);
+    chunk.forEach((c, i) => {
+      const p = created[`c${i}`];
+      assert.ok(p?.contact?.id, `createContact ${c.email}: ${JSON.stringify(p)}`);
+    });
+  }
+  const members = [...known.contacts.map(({ name, email }) => ({ name, email })), ...extra];
+  loyaltyData.memberEmails = members.map((m) => m.email);
+
+  const data = await viaGateway('batch', `query LoyaltyMembers($first: Int) { loyaltyMembers(first: $first) { email name loyaltyPoints } }`, { first: BATCH });
+  assert.deepEqual(data.loyaltyMembers, members.map((m) => ({ email: m.email, name: m.name, loyaltyPoints: loyaltyPoints(m.email) })));
+
+  const toGladgraph = gw.fetchesOf('batch').filter((f) => f.subgraph === 'gladgraph');
+  assert.equal(toGladgraph.length, 1, `the gateway sent ${toGladgraph.length} requests to gladgraph for the batch`);
+  const [fetch] = toGladgraph;
+  const reps = fetch.representations ?? [];
+  assert.equal(reps.length, BATCH, `the _entities call carried ${reps.length} representations`);
+  assert.equal(new Set(reps.map((r) => JSON.stringify(r))).size, BATCH, 'representations are not distinct');
+  assert.ok(reps.every((r) => r.__typename === 'Contact' && typeof r.email === 'string'), 'not all representations are Contacts by email');
+
+  // gladgraph's access line for that one request: it did all the work within it.
+  const line = await gg.waitForLog((l) => l.message === 'request' && l.request_id === fetch.requestId);
+  await new Promise((r) => setTimeout(r, 200));
+  const lines = gg.logs.filter((l) => l.message === 'request' && String(l.request_id ?? '').startsWith('batch.gladgraph.'));
+  assert.equal(lines.length, 1, `gladgraph logged ${lines.length} requests for the batch`);
+  assert.equal(line.status, 200);
+  assert.ok(line.cache_hits + line.cache_misses >= BATCH, `the request looked up ${line.cache_hits + line.cache_misses} keys, fewer than ${BATCH}`);
+  if (line.cache_misses > 0) assert.ok(line.upstream_calls > 0, `${line.cache_misses} cache misses but no upstream call`);
+  t.diagnostic(`gladgraph access line: operation=${line.operation} upstream_calls=${line.upstream_calls} cache_hits=${line.cache_hits} cache_misses=${line.cache_misses} duration_ms=${line.duration_ms}`);
 });
