@@ -241,8 +241,10 @@ type requestErrorBody struct {
 	Extensions map[string]any `json:"extensions,omitempty"`
 }
 
-// writeRequestError answers a request refused before GraphQL ran, in the GraphQL error shape.
+// writeRequestError answers a request refused before GraphQL ran, in the GraphQL error shape; a
+// refusal is never cached (CSRF refusals are answered outside cacheControl).
 func writeRequestError(w http.ResponseWriter, media string, status int, msg, code string) {
+	w.Header().Set("Cache-Control", "no-store")
 	writeJSONResponse(w, media, status, requestErrorBody{Errors: gqlerror.List{{Message: msg, Extensions: map[string]any{"code": code}}}})
 }
 

@@ -88,8 +88,11 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		t.Parallel()
 		m := url.QueryEscape(`mutation { deleteContact(id: "x") { deletedId } }`)
 		rec := e.raw(t, http.MethodGet, "/graphql?query="+m, nil, nil)
-		if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != "POST" {
-			t.Errorf("status %d, Allow %q: %s", rec.Code, rec.Header().Get("Allow"), rec.Body)
+		if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != "POST" || rec.Header().Get("Cache-Control") != "no-store" {
+			t.Errorf("status %d, Allow %q, Cache-Control %q: %s", rec.Code, rec.Header().Get("Allow"), rec.Header().Get("Cache-Control"), rec.Body)
+		}
+		if e.fake.TotalCalls() != 0 {
+			t.Errorf("the mutation reached Gladly")
 		}
 	})
 	t.Run("GET with variables runs the query", func(t *testing.T) {

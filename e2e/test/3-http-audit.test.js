@@ -51,6 +51,7 @@ test('CSRF prevention: a GET without a preflight header is refused, with one it 
   const url = `${gg.url}?query=${encodeURIComponent('{ __typename }')}`;
   const refused = await fetch(url);
   assert.equal(refused.status, 400);
+  assert.equal(refused.headers.get('cache-control'), 'no-store');
   const ok = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
   assert.equal(ok.status, 200);
   assert.deepEqual(await ok.json(), { data: { __typename: 'Query' } });
