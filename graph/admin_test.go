@@ -98,11 +98,7 @@ func TestWebhooksQuery(t *testing.T) {
 		t.Errorf("missing webhook resolved to %+v", out.Missing)
 	}
 	// The list once for every field; the missing id alone is asked for by id.
-	for op, want := range map[string]int{"getWebhooks": 1, "getWebhook": 1} {
-		if got := e.fake.Calls(op); got != want {
-			t.Errorf("%s called %d times, want %d", op, got, want)
-		}
-	}
+	assertCalls(t, e, map[string]int{"getWebhooks": 1, "getWebhook": 1})
 }
 
 type eventOut struct {
@@ -218,14 +214,10 @@ func TestEventsResolveTheirObjectsInBatches(t *testing.T) {
 	if withContact < 20 {
 		t.Fatalf("only %d events name a contact; the test needs 20 or more", withContact)
 	}
-	for op, want := range map[string]int{
+	assertCalls(t, e, map[string]int{
 		"getEvents": 1, "getCustomer": len(customers), "getConversation": len(conversations),
 		"getTask": len(tasks), "getAgents": 1, "getAgent": 0,
-	} {
-		if got := e.fake.Calls(op); got != want {
-			t.Errorf("%s called %d times, want %d", op, got, want)
-		}
-	}
+	})
 }
 
 func TestEventsPagesAndFilters(t *testing.T) {
@@ -416,11 +408,7 @@ func TestExportQueries(t *testing.T) {
 		t.Errorf("missing job resolved to %+v", out.Missing)
 	}
 	// Schedules are read live, once per request however many jobs and fields ask for them.
-	for op, want := range map[string]int{"findSchedules": 1, "findJobs": 2, "getJob": 3} {
-		if got := e.fake.Calls(op); got != want {
-			t.Errorf("%s called %d times, want %d", op, got, want)
-		}
-	}
+	assertCalls(t, e, map[string]int{"findSchedules": 1, "findJobs": 2, "getJob": 3})
 }
 
 func TestExportJobsWindow(t *testing.T) {
@@ -531,11 +519,7 @@ func TestAutomationQueries(t *testing.T) {
 	if out.NoSession != nil || out.Missing != nil {
 		t.Errorf("missing session %+v and message %+v, want null", out.NoSession, out.Missing)
 	}
-	for op, want := range map[string]int{"getAutomationSessionMessages": 3, "getAutomationSessionMessage": 2, "getCustomer": 1} {
-		if got := e.fake.Calls(op); got != want {
-			t.Errorf("%s called %d times, want %d", op, got, want)
-		}
-	}
+	assertCalls(t, e, map[string]int{"getAutomationSessionMessages": 3, "getAutomationSessionMessage": 2, "getCustomer": 1})
 }
 
 // TestAdminUpstreamFailureKeepsTheRest: Gladly failing one field is that field's error, with

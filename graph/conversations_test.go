@@ -31,15 +31,6 @@ func demoFixtureID(t *testing.T, name string) string {
 	return id(name)
 }
 
-// wantCalls fails the test unless the fake saw exactly these calls since its stats were reset.
-func wantCalls(t *testing.T, e *env, want map[string]int) {
-	t.Helper()
-	got := e.fake.CallsByOp()
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Gladly calls (-want +got):\n%s", diff)
-	}
-}
-
 func names(c *namedConn) []string {
 	if c == nil {
 		return nil

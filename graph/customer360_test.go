@@ -3,8 +3,6 @@ package graph_test
 import (
 	"bytes"
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -98,16 +96,7 @@ var customer360Calls = map[string]int{
 // do360 runs one operation of customer360Query.
 func do360(t *testing.T, e *env, op string, vars map[string]any) gqlResponse {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": customer360Query, "operationName": op, "variables": vars})
-	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	e.handler.ServeHTTP(rec, req)
-	var resp gqlResponse
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		t.Fatalf("response is not JSON (%d): %s", rec.Code, rec.Body.String())
-	}
-	return resp
+	return e.doOperation(t, customer360Query, op, vars)
 }
 
 type contact360 struct {

@@ -24,24 +24,6 @@ func inBothCaches(t *testing.T, f func(t *testing.T, e *env)) {
 	}
 }
 
-// assertCalls fails the test when Gladly was not called exactly as want says, per operation.
-func assertCalls(t *testing.T, e *env, want map[string]int) {
-	t.Helper()
-	for op, n := range want {
-		if got := e.fake.Calls(op); got != n {
-			t.Errorf("%s called %d times, want %d", op, got, n)
-		}
-	}
-}
-
-// assertNothingSent fails the test when anything reached Gladly since the last ResetStats.
-func assertNothingSent(t *testing.T, e *env) {
-	t.Helper()
-	if n := e.fake.TotalCalls(); n != 0 {
-		t.Errorf("%d Gladly calls for input refused locally, want none: %v", n, e.fake.CallsByOp())
-	}
-}
-
 func (c namedConn) names() []string {
 	out := make([]string, len(c.Nodes))
 	for i, n := range c.Nodes {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/rs/zerolog"
 
 	"github.com/gladgraph/gladgraph/gladly"
@@ -88,7 +89,13 @@ type gqlError struct {
 // do runs one GraphQL request (POST, JSON) and returns the decoded response.
 func (e *env) do(t *testing.T, query string, vars map[string]any) gqlResponse {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	return e.doOperation(t, query, "", vars)
+}
+
+// doOperation runs the named operation of a document with several.
+func (e *env) doOperation(t *testing.T, query, operationName string, vars map[string]any) gqlResponse {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "operationName": operationName, "variables": vars})
 	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
@@ -140,4 +147,31 @@ type namedConn struct {
 	TotalCount int         `json:"totalCount"`
 	Truncated  bool        `json:"truncated"`
 	Nodes      []namedNode `json:"nodes"`
+}
+
+// assertCalls fails the test when Gladly was not called exactly as want says, per operation.
+func assertCalls(t *testing.T, e *env, want map[string]int) {
+	t.Helper()
+	for op, n := range want {
+		if got := e.fake.Calls(op); got != n {
+			t.Errorf("%s called %d times, want %d", op, got, n)
+		}
+	}
+}
+
+// assertNothingSent fails the test when anything reached Gladly since the last ResetStats.
+func assertNothingSent(t *testing.T, e *env) {
+	t.Helper()
+	if n := e.fake.TotalCalls(); n != 0 {
+		t.Errorf("%d Gladly calls for input refused locally, want none: %v", n, e.fake.CallsByOp())
+	}
+}
+
+// wantCalls fails the test unless the fake saw exactly these calls since its stats were reset.
+func wantCalls(t *testing.T, e *env, want map[string]int) {
+	t.Helper()
+	got := e.fake.CallsByOp()
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Gladly calls (-want +got):\n%s", diff)
+	}
 }

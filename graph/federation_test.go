@@ -52,9 +52,5 @@ func TestEntitiesResolveThroughOneBatch(t *testing.T) {
 	if out.Entities[8] != nil {
 		t.Errorf("missing contact resolved to %v, want null", out.Entities[8])
 	}
-	for op, want := range map[string]int{"getAgents": 1, "getTeams": 1, "getInboxes": 1, "getTopics": 1, "getCustomer": 2, "findCustomers": 1, "getConversation": 1} {
-		if got := e.fake.Calls(op); got != want {
-			t.Errorf("%s called %d times, want %d", op, got, want)
-		}
-	}
+	assertCalls(t, e, map[string]int{"getAgents": 1, "getTeams": 1, "getInboxes": 1, "getTopics": 1, "getCustomer": 2, "findCustomers": 1, "getConversation": 1})
 }

@@ -276,11 +276,7 @@ func TestContactTicketsAndConversationsByStatus(t *testing.T) {
 	if c.LastConv.TotalCount != 3 || len(c.LastConv.Nodes) != 1 || c.LastConv.Nodes[0].ID != gladlytest.DemoOpenConversationID {
 		t.Errorf("conversations(last: 1): %+v", c.LastConv)
 	}
-	for op, want := range map[string]int{"getCustomer": 1, "getTasks": 1, "getConversations": 1} {
-		if got := e.fake.Calls(op); got != want {
-			t.Errorf("%s called %d times, want %d", op, got, want)
-		}
-	}
+	assertCalls(t, e, map[string]int{"getCustomer": 1, "getTasks": 1, "getConversations": 1})
 }
 
 // TestTicketAndCommentQueries: ticket(id) and comment(ticketId, id) with their joins, and null for
@@ -482,11 +478,7 @@ func TestTicketAssigneesOfManyTicketsOneAgentsCall(t *testing.T) {
 			t.Errorf("ticket %d: assignees %+v, assignee %+v", i, n.Assignees, n.Assignee)
 		}
 	}
-	for op, want := range map[string]int{"getTasks": 1, "getAgents": 1, "getAgent": 0} {
-		if got := e.fake.Calls(op); got != want {
-			t.Errorf("%s called %d times, want %d", op, got, want)
-		}
-	}
+	assertCalls(t, e, map[string]int{"getTasks": 1, "getAgents": 1, "getAgent": 0})
 }
 
 // TestTicketsOfCappedListByStatus: when Gladly capped a contact's task list, a status filter asks

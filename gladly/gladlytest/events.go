@@ -1,8 +1,6 @@
 package gladlytest
 
 import (
-	"bufio"
-	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -112,24 +110,15 @@ func (s *Server) getEvents(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	slices.SortStableFunc(picked, func(a, b event) int { return a.Timestamp.Compare(b.Timestamp) })
-	lines := make([][]byte, 0, len(picked))
-	for _, ev := range picked {
-		b, err := json.Marshal(ev.wire())
-		if err != nil {
-			s.mu.Unlock()
-			http.Error(w, "gladlytest: encode event: "+err.Error(), http.StatusInternalServerError)
-			return
-		}
-		lines = append(lines, b)
+	rows := make([]any, len(picked))
+	for i, ev := range picked {
+		rows[i] = ev.wire()
 	}
+	lines, err := encodeLines(rows)
 	s.mu.Unlock()
-
-	w.Header().Set("Content-Type", "application/x-jsonlines")
-	w.WriteHeader(http.StatusOK)
-	bw := bufio.NewWriter(w)
-	for _, b := range lines {
-		_, _ = bw.Write(b)
-		_ = bw.WriteByte('\n')
+	if err != nil {
+		http.Error(w, "gladlytest: encode event: "+err.Error(), http.StatusInternalServerError)
+		return
 	}
-	_ = bw.Flush()
+	writeLines(w, "application/x-jsonlines", lines)
 }

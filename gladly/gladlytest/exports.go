@@ -1,8 +1,6 @@
 package gladlytest
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -167,26 +165,13 @@ func (s *Server) getFile(w http.ResponseWriter, r *http.Request) {
 	case gladly.ExportConversationItemsFile:
 		rows = s.exportItems(j.Parameters.StartAt, j.Parameters.EndAt)
 	}
-	lines := make([][]byte, 0, len(rows))
-	for _, row := range rows {
-		b, err := json.Marshal(row)
-		if err != nil {
-			s.mu.Unlock()
-			http.Error(w, "gladlytest: encode export line: "+err.Error(), http.StatusInternalServerError)
-			return
-		}
-		lines = append(lines, b)
-	}
+	lines, err := encodeLines(rows)
 	s.mu.Unlock()
-
-	w.Header().Set("Content-Type", "application/x-ndjson")
-	w.WriteHeader(http.StatusOK)
-	bw := bufio.NewWriter(w)
-	for _, b := range lines {
-		_, _ = bw.Write(b)
-		_ = bw.WriteByte('\n')
+	if err != nil {
+		http.Error(w, "gladlytest: encode export line: "+err.Error(), http.StatusInternalServerError)
+		return
 	}
-	_ = bw.Flush()
+	writeLines(w, "application/x-ndjson", lines)
 }
 
 // exportCustomer is a customer in customers.jsonl's shape: addresses and numbers as plain

@@ -1,6 +1,7 @@
 package gladlytest
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -98,4 +99,29 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	return true
+}
+
+// encodeLines encodes each row as one JSON line (callers hold s.mu while rows are live data).
+func encodeLines(rows []any) ([][]byte, error) {
+	lines := make([][]byte, 0, len(rows))
+	for _, row := range rows {
+		b, err := json.Marshal(row)
+		if err != nil {
+			return nil, err
+		}
+		lines = append(lines, b)
+	}
+	return lines, nil
+}
+
+// writeLines streams JSON lines (the events stream, export files) with the given content type.
+func writeLines(w http.ResponseWriter, contentType string, lines [][]byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(http.StatusOK)
+	bw := bufio.NewWriter(w)
+	for _, b := range lines {
+		_, _ = bw.Write(b)
+		_ = bw.WriteByte('\n')
+	}
+	_ = bw.Flush()
 }
