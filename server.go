@@ -260,11 +260,11 @@ func routes(cfg *Config, m *Metrics, h *health, l Layers, media http.Handler) *h
 func logDemo(logger zerolog.Logger, cfg *Config, fake *gladlytest.Server) {
 	logger.Info().Msg("demo mode: GLADLY_BASE_URL is not set, so gladgraph serves an in-memory Gladly")
 	ev := logger.Info().Str("fake", "gladly/gladlytest").Str("fake_url", fake.URL).
-		Str("fixture", "Ada Lovelace <"+gladlytest.DemoCustomerEmail+">")
+		Str("fixture", "Ada Lovelace <"+gladlytest.DemoCustomerEmail+">").Int("rate_limit_per_second", cfg.GladlyRateLimit)
 	if cfg.DemoFaults.Any() {
 		ev = ev.Str("faults", cfg.DemoFaults.String())
 	}
-	ev.Msg("demo: the fake Gladly (seeded demo organization, Gladly's 10 req/s limit) answers every upstream call")
+	ev.Msg(fmt.Sprintf("demo: the fake Gladly (seeded demo organization, limited to %d requests per second like a real one) answers every upstream call", cfg.GladlyRateLimit))
 }
 
 func logCache(logger zerolog.Logger, cfg *Config) {
