@@ -71,6 +71,8 @@ type Limits struct {
 	MaxQueryComplexity       int
 	MaxQueryDepth            int
 	MaxEntityRepresentations int
+	MaxQueryAliases          int
+	MaxQueryTokens           int
 	MaxBodyBytes             int64
 	RequestTimeout           time.Duration
 	ShutdownTimeout          time.Duration
@@ -104,6 +106,8 @@ func defaultConfig() Config {
 			MaxQueryComplexity:       100000,
 			MaxQueryDepth:            15,
 			MaxEntityRepresentations: 500,
+			MaxQueryAliases:          50,
+			MaxQueryTokens:           2000,
 			MaxBodyBytes:             1 << 20,
 			RequestTimeout:           30 * time.Second,
 			ShutdownTimeout:          25 * time.Second,
@@ -329,6 +333,8 @@ func (c *Config) fields() [][2]string {
 		{"MAX_QUERY_COMPLEXITY", strconv.Itoa(c.Limits.MaxQueryComplexity)},
 		{"MAX_QUERY_DEPTH", strconv.Itoa(c.Limits.MaxQueryDepth)},
 		{"MAX_ENTITY_REPRESENTATIONS", strconv.Itoa(c.Limits.MaxEntityRepresentations)},
+		{"MAX_QUERY_ALIASES", strconv.Itoa(c.Limits.MaxQueryAliases)},
+		{"MAX_QUERY_TOKENS", strconv.Itoa(c.Limits.MaxQueryTokens)},
 		{"MAX_BODY_BYTES", strconv.FormatInt(c.Limits.MaxBodyBytes, 10)},
 		{"REQUEST_TIMEOUT", d(c.Limits.RequestTimeout)},
 		{"SHUTDOWN_TIMEOUT", d(c.Limits.ShutdownTimeout)},

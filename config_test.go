@@ -41,6 +41,8 @@ func TestConfigErrorsNameEveryVariable(t *testing.T) {
 		"MEDIA_URL_TTL":         "1ms",
 		"MAX_QUERY_COMPLEXITY":  "lots",
 		"MAX_QUERY_DEPTH":       "0",
+		"MAX_QUERY_ALIASES":     "-1",
+		"MAX_QUERY_TOKENS":      "many",
 		"MAX_BODY_BYTES":        "-5",
 		"REQUEST_TIMEOUT":       "forever",
 		"SHUTDOWN_TIMEOUT":      "2d",
@@ -62,7 +64,7 @@ func TestConfigErrorsNameEveryVariable(t *testing.T) {
 		"LISTEN_ADDR", "PUBLIC_URL", "GLADLY_BASE_URL", "GLADLY_USERNAME", "GLADLY_RATE_LIMIT",
 		"GLADLY_DEMO_FAULTS", "REDIS_URL", "CACHE_TTL_PROFILE", "CACHE_TTL_DIRECTORY", "LOG_LEVEL", "LOG_FORMAT",
 		"GRAPHQL_INTROSPECTION", "WEBHOOK_USERNAME", "WEBHOOK_HEADER_NAME", "MEDIA_SIGNING_KEY", "MEDIA_URL_TTL",
-		"MAX_QUERY_COMPLEXITY", "MAX_QUERY_DEPTH", "MAX_BODY_BYTES", "REQUEST_TIMEOUT", "SHUTDOWN_TIMEOUT",
+		"MAX_QUERY_COMPLEXITY", "MAX_QUERY_DEPTH", "MAX_QUERY_ALIASES", "MAX_QUERY_TOKENS", "MAX_BODY_BYTES", "REQUEST_TIMEOUT", "SHUTDOWN_TIMEOUT",
 	} {
 		if !named[v] {
 			t.Errorf("no problem reported for %s", v)
@@ -144,6 +146,7 @@ func TestConfigDefaultsAndOverrides(t *testing.T) {
 		"GLADLY_API_TOKEN":  secretToken,
 		"CACHE_TTL_PROFILE": "0",
 		"MAX_BODY_BYTES":    "512KiB",
+		"MAX_QUERY_TOKENS":  "5000",
 		"WEBHOOK_USERNAME":  "gladly",
 		"WEBHOOK_PASSWORD":  secretWebhookPass,
 		"REDIS_URL":         "redis://:" + secretRedisPass + "@localhost:6379/2",
@@ -163,6 +166,8 @@ func TestConfigDefaultsAndOverrides(t *testing.T) {
 		{"profile TTL 0 disables", cfg.CacheTTL.Profile, time.Duration(0)},
 		{"directory TTL default", cfg.CacheTTL.Directory, 5 * time.Minute},
 		{"body limit", cfg.Limits.MaxBodyBytes, int64(512 << 10)},
+		{"token limit", cfg.Limits.MaxQueryTokens, 5000},
+		{"alias limit default", cfg.Limits.MaxQueryAliases, 50},
 		{"webhooks on", cfg.WebhooksEnabled(), true},
 		{"generated media key", cfg.MediaKeyGenerated, true},
 		{"media key length", len(cfg.MediaSigningKey), 32},

@@ -145,6 +145,16 @@ var settings = []setting{
 		c.Limits.MaxEntityRepresentations = n
 		return err
 	}},
+	{env: "MAX_QUERY_ALIASES", def: "50", usage: "most aliased fields one GraphQL document may carry (checked before parsing)", set: func(c *Config, v string) error {
+		n, err := parseInt(v, 1, 100_000)
+		c.Limits.MaxQueryAliases = n
+		return err
+	}},
+	{env: "MAX_QUERY_TOKENS", def: "2000", usage: "most lexical tokens one GraphQL document may carry (checked before parsing)", set: func(c *Config, v string) error {
+		n, err := parseInt(v, 1, 1_000_000)
+		c.Limits.MaxQueryTokens = n
+		return err
+	}},
 	{env: "MAX_BODY_BYTES", def: "1MiB", usage: "largest request body accepted (bytes; KiB/MiB suffixes allowed)", set: func(c *Config, v string) error {
 		n, err := parseBytes(v)
 		c.Limits.MaxBodyBytes = n

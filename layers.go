@@ -79,6 +79,8 @@ func buildLayers(b *Backend) (Layers, error) {
 			MaxComplexity: cfg.Limits.MaxQueryComplexity,
 			MaxDepth:      cfg.Limits.MaxQueryDepth,
 			MaxEntities:   cfg.Limits.MaxEntityRepresentations,
+			MaxAliases:    cfg.Limits.MaxQueryAliases,
+			MaxTokens:     cfg.Limits.MaxQueryTokens,
 		},
 		APQ:            cache,
 		CSRFPrevention: true,

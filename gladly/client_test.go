@@ -274,12 +274,22 @@ func TestEmptyIDIsRefusedLocally(t *testing.T) {
 	if !errors.As(err, &ae) {
 		t.Errorf("get with an empty id: %v, want an ArgumentError", err)
 	}
-	// An id cannot escape its path segment.
-	if _, _, err := cl.Customers.Get(t.Context(), "../agents"); !gladly.IsNotFound(err) {
-		t.Errorf("get with a path-like id: %v, want 404", err)
+	// An id cannot escape its path segment: ids a client, proxy or server could resolve as path
+	// segments ("..", ".", slashes, even escaped) are refused before anything is sent.
+	for _, id := range []string{"../agents", "..", ".", "a/b", `a\b`} {
+		if _, _, err := cl.Customers.Get(t.Context(), id); !errors.As(err, &ae) {
+			t.Errorf("get with the path-like id %q: %v, want an ArgumentError", id, err)
+		}
 	}
-	if n := srv.Calls("getAgents"); n != 0 {
-		t.Errorf("a path-like id reached another endpoint (%d getAgents calls)", n)
+	if _, _, err := cl.Tasks.ListComments(t.Context(), ".."); !errors.As(err, &ae) {
+		t.Errorf("list comments of task \"..\": %v, want an ArgumentError", err)
+	}
+	if n := srv.TotalCalls(); n != 0 {
+		t.Errorf("path-like ids reached Gladly (%d calls): %v", n, srv.CallsByOp())
+	}
+	// Escaped dots are an ordinary (unknown) id.
+	if _, _, err := cl.Customers.Get(t.Context(), "%2e%2e"); !gladly.IsNotFound(err) {
+		t.Errorf("get with an escaped-dots id: %v, want 404", err)
 	}
 }
 

@@ -295,12 +295,20 @@ func (b *releasingBody) Close() error {
 }
 
 // apiPath fills each %s of format with a path-escaped id, so that an id cannot change the path.
-// An empty id is refused: it would address a different endpoint (the collection).
+// Ids that would address another endpoint anyway are refused: an empty id (the collection), "."
+// and ".." (which clients, proxies and servers resolve as path segments: /customer-profiles/..
+// is /api/v1/), and ids with a slash or backslash (which some servers decode from %2F and %5C).
+// No Gladly id has any of these.
 func apiPath(format string, ids ...string) (string, error) {
 	args := make([]any, len(ids))
 	for i, id := range ids {
-		if id == "" {
+		switch {
+		case id == "":
 			return "", &ArgumentError{Detail: "empty id in " + format}
+		case id == "." || id == "..":
+			return "", &ArgumentError{Detail: fmt.Sprintf("id %q is not an id", id)}
+		case strings.ContainsAny(id, "/\\"):
+			return "", &ArgumentError{Detail: "an id cannot contain / or \\"}
 		}
 		args[i] = url.PathEscape(id)
 	}

@@ -28,8 +28,10 @@ type env struct {
 }
 
 type envConfig struct {
-	fakeOpts []gladlytest.Option
-	redis    bool
+	fakeOpts        []gladlytest.Option
+	redis           bool
+	limits          *graph.Limits
+	noIntrospection bool
 }
 
 // envOption configures newEnv.
@@ -42,6 +44,12 @@ func withFake(opts ...gladlytest.Option) envOption {
 
 // withRedis puts the response cache in Redis (REDIS_URL or a throwaway server) instead of memory.
 func withRedis() envOption { return func(c *envConfig) { c.redis = true } }
+
+// withLimits replaces the handler's limits.
+func withLimits(l graph.Limits) envOption { return func(c *envConfig) { c.limits = &l } }
+
+// withoutIntrospection switches introspection off, as outside the demo.
+func withoutIntrospection() envOption { return func(c *envConfig) { c.noIntrospection = true } }
 
 func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
@@ -62,13 +70,17 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		cache = loaders.NewRedisCache(rs.Client(t), rs.Prefix+loaders.Namespace("test", client.Tenant()))
 	}
 	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
+	limits := graph.Limits{MaxComplexity: 100000, MaxDepth: 15, MaxEntities: 500}
+	if cfg.limits != nil {
+		limits = *cfg.limits
+	}
 	h := graph.NewHandler(graph.Config{
 		Gladly:        client,
 		Loaders:       loaders.NewFactory(client, loaders.NewStore(cache)),
 		Media:         graph.NewMediaSigner([]byte("test-media-key-0123456789abcdef"), client.Tenant(), "http://gladgraph.test", 15*time.Minute),
 		Log:           log,
-		Introspection: true,
-		Limits:        graph.Limits{MaxComplexity: 100000, MaxDepth: 15, MaxEntities: 500},
+		Introspection: !cfg.noIntrospection,
+		Limits:        limits,
 		APQ:           cache,
 	})
 	return &env{fake: fake, client: client, cache: cache, handler: h}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/graph/generated"
+	"github.com/gladgraph/gladgraph/graph/model"
 	"github.com/gladgraph/gladgraph/loaders"
 )
 
@@ -72,6 +73,15 @@ func NewHandler(cfg Config) http.Handler {
 	})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		loaders.StatsFrom(ctx).SetOperationName(graphql.GetOperationContext(ctx).OperationName)
+		return next(ctx)
+	})
+	// Pagination arguments are checked before the resolver fetches the list they page.
+	srv.AroundFields(func(ctx context.Context, next graphql.Resolver) (any, error) {
+		if fc := graphql.GetFieldContext(ctx); fc != nil && len(fc.Args) > 0 {
+			if err := model.CheckPageArgs(fc.Args); err != nil {
+				return nil, err
+			}
+		}
 		return next(ctx)
 	})
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {

@@ -9,6 +9,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/lexer"
 )
 
 // Limits bound what one operation may ask for; a refused operation costs no upstream call.
@@ -19,6 +20,12 @@ type Limits struct {
 	MaxDepth int
 	// MaxEntities bounds the representations of one _entities call.
 	MaxEntities int
+	// MaxAliases bounds the aliased fields of one document (alias bombs: the same expensive
+	// field asked for under many names).
+	MaxAliases int
+	// MaxTokens bounds the lexical tokens of one document; it is checked before the document is
+	// parsed or validated, so a huge document costs a scan, never a parse.
+	MaxTokens int
 }
 
 // The sizes assumed for lists asked for without first/last: a Gladly list is returned whole (up to
@@ -39,13 +46,62 @@ var smallConnections = map[string]int{
 	"TopicChangeContent.removedTopics": 3,
 }
 
-// limitsExtension refuses, after validation and before execution, operations over the limits.
+// limitsExtension refuses operations over the limits: documents with too many tokens or aliases
+// before they are parsed (MutateOperationParameters), operations too deep or too complex after
+// validation and before execution (MutateOperationContext).
 type limitsExtension struct{ Limits }
 
 var _ interface {
 	graphql.HandlerExtension
+	graphql.OperationParameterMutator
 	graphql.OperationContextMutator
 } = limitsExtension{}
+
+// maxNameLength bounds the names (fields, arguments, variables, fragments…) of a document: no
+// name of the schema comes near it.
+const maxNameLength = 256
+
+// MutateOperationParameters scans the document's tokens, without parsing it: a document over
+// MaxTokens is refused once the scan passes the limit, and aliases are counted on the way (a
+// name followed by a colon outside parentheses, where arguments and variable definitions live).
+// A document the lexer cannot read is left for the parser to report.
+func (l limitsExtension) MutateOperationParameters(_ context.Context, p *graphql.RawParams) *gqlerror.Error {
+	if l.MaxTokens <= 0 && l.MaxAliases <= 0 {
+		return nil
+	}
+	lex := lexer.New(&ast.Source{Input: p.Query})
+	tokens, aliases, parens := 0, 0, 0
+	prevName := false
+	for {
+		tok, err := lex.ReadToken()
+		if err != nil || tok.Kind == lexer.EOF {
+			return nil
+		}
+		if tok.Kind == lexer.Comment {
+			continue
+		}
+		if tokens++; l.MaxTokens > 0 && tokens > l.MaxTokens {
+			return limitError("the document has more than %d tokens; send a smaller operation", l.MaxTokens)
+		}
+		if tok.Kind == lexer.Name && len(tok.Value) > maxNameLength {
+			// Validation would echo the name back and compute suggestions from it.
+			return limitError("the document has a name longer than %d characters", maxNameLength)
+		}
+		switch tok.Kind {
+		case lexer.ParenL:
+			parens++
+		case lexer.ParenR:
+			parens = max(parens-1, 0)
+		case lexer.Colon:
+			if prevName && parens == 0 {
+				if aliases++; l.MaxAliases > 0 && aliases > l.MaxAliases {
+					return limitError("the document has more than %d aliased fields; at most %d are allowed", l.MaxAliases, l.MaxAliases)
+				}
+			}
+		}
+		prevName = tok.Kind == lexer.Name
+	}
+}
 
 func (limitsExtension) ExtensionName() string                   { return "GladgraphLimits" }
 func (limitsExtension) Validate(graphql.ExecutableSchema) error { return nil }
@@ -95,13 +151,13 @@ func (w *walker) selections(set ast.SelectionSet, depth int) int {
 		}
 		switch s := sel.(type) {
 		case *ast.Field:
-			cost += w.field(s, depth)
+			cost = addCost(cost, w.field(s, depth))
 		case *ast.InlineFragment:
 			c := w.selections(s.SelectionSet, depth)
 			if s.TypeCondition != "" && s.ObjectDefinition != nil && s.ObjectDefinition.Name != s.TypeCondition {
 				alternatives = max(alternatives, c)
 			} else {
-				cost += c
+				cost = addCost(cost, c)
 			}
 		case *ast.FragmentSpread:
 			if w.seen++; w.seen > 10000 {
@@ -113,12 +169,28 @@ func (w *walker) selections(set ast.SelectionSet, depth int) int {
 				if s.ObjectDefinition != nil && s.ObjectDefinition.Name != f.TypeCondition {
 					alternatives = max(alternatives, c)
 				} else {
-					cost += c
+					cost = addCost(cost, c)
 				}
 			}
 		}
 	}
-	return cost + alternatives
+	return addCost(cost, alternatives)
+}
+
+// costCap is a cost above any limit: prices saturate there instead of overflowing (nested
+// first: 2147483647 would otherwise wrap around to a small or negative cost and pass).
+const costCap = 1 << 40
+
+func addCost(a, b int) int { return min(a+b, costCap) } // a, b ≤ costCap: no overflow
+
+func mulCost(a, b int) int {
+	if a <= 0 || b <= 0 {
+		return 0
+	}
+	if a > costCap/b {
+		return costCap
+	}
+	return a * b
 }
 
 func (w *walker) field(f *ast.Field, depth int) int {
@@ -135,7 +207,7 @@ func (w *walker) field(f *ast.Field, depth int) int {
 	if w.err != nil {
 		return 0
 	}
-	return 1 + n*w.selections(f.SelectionSet, depth+1)
+	return addCost(1, mulCost(n, w.selections(f.SelectionSet, depth+1)))
 }
 
 // listSize is how many items a field with a selection returns.
@@ -173,10 +245,10 @@ func (w *walker) listSize(f *ast.Field) int {
 	args := f.ArgumentMap(w.vars)
 	for _, name := range []string{"first", "last"} {
 		if v, ok := args[name].(int64); ok {
-			return int(max(v, 1))
+			return int(min(max(v, 1), costCap))
 		}
 		if v, ok := args[name].(int); ok {
-			return max(v, 1)
+			return min(max(v, 1), costCap)
 		}
 	}
 	return size
@@ -184,5 +256,5 @@ func (w *walker) listSize(f *ast.Field) int {
 
 // String describes the limits (for logs).
 func (l Limits) String() string {
-	return fmt.Sprintf("complexity ≤ %d, depth ≤ %d, entities ≤ %d", l.MaxComplexity, l.MaxDepth, l.MaxEntities)
+	return fmt.Sprintf("complexity ≤ %d, depth ≤ %d, entities ≤ %d, aliases ≤ %d, tokens ≤ %d", l.MaxComplexity, l.MaxDepth, l.MaxEntities, l.MaxAliases, l.MaxTokens)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -46,17 +47,66 @@ func EncodeCursor(offset int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + strconv.Itoa(offset)))
 }
 
-// DecodeCursor returns the offset an opaque cursor points at.
+// maxCursorOffset bounds the offsets a cursor may carry: no Gladly list comes near it, and an
+// offset this size leaves room for the +1 of `after` without overflowing.
+const maxCursorOffset = math.MaxInt32
+
+// DecodeCursor returns the offset an opaque cursor points at. Only cursors EncodeCursor could
+// have produced are accepted (canonical digits, offset from 0 to MaxInt32), so that decoding
+// then encoding gives back the same cursor.
 func DecodeCursor(c string) (int, error) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil || len(b) > 32 || !strings.HasPrefix(string(b), cursorPrefix) {
+	if len(c) > 64 {
 		return 0, fmt.Errorf("%w: malformed cursor", ErrBadPageArgs)
 	}
-	n, err := strconv.Atoi(string(b[len(cursorPrefix):]))
-	if err != nil || n < 0 {
+	b, err := base64.RawURLEncoding.Strict().DecodeString(c)
+	if err != nil || !strings.HasPrefix(string(b), cursorPrefix) {
 		return 0, fmt.Errorf("%w: malformed cursor", ErrBadPageArgs)
 	}
-	return n, nil
+	digits := string(b[len(cursorPrefix):])
+	n, err := strconv.ParseInt(digits, 10, 64)
+	if err != nil || n < 0 || n > maxCursorOffset || strconv.FormatInt(n, 10) != digits {
+		return 0, fmt.Errorf("%w: malformed cursor", ErrBadPageArgs)
+	}
+	return int(n), nil
+}
+
+// CheckPageArgs refuses, before anything is fetched, the pagination arguments NewConnection would
+// refuse. args are a field's coerced arguments (gqlgen's FieldContext.Args): the arguments
+// first/last/after/before of a connection field, when present, are checked.
+func CheckPageArgs(args map[string]any) error {
+	for _, name := range []string{"after", "before"} {
+		if c := stringArg(args[name]); c != nil {
+			if _, err := DecodeCursor(*c); err != nil {
+				return err
+			}
+		}
+	}
+	for _, name := range []string{"first", "last"} {
+		if n := intArg(args[name]); n != nil && (*n < 0 || *n > MaxPageSize) {
+			return fmt.Errorf("%w: %s must be between 0 and %d", ErrBadPageArgs, name, MaxPageSize)
+		}
+	}
+	return nil
+}
+
+func stringArg(v any) *string {
+	switch v := v.(type) {
+	case *string:
+		return v
+	case string:
+		return &v
+	}
+	return nil
+}
+
+func intArg(v any) *int {
+	switch v := v.(type) {
+	case *int:
+		return v
+	case int:
+		return &v
+	}
+	return nil
 }
 
 // NewConnection returns the window of nodes the arguments select, as Relay specifies: after and

@@ -1,0 +1,214 @@
+package graph_test
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/gladgraph/gladgraph/graph"
+	"github.com/gladgraph/gladgraph/graph/model"
+)
+
+// Hostile input (issue 8): requests built to make gladgraph do a lot of work — or Gladly — are
+// refused with a clear error before any upstream call. Work is bounded by construction (the token
+// scan stops at the limit, before any parse), never by timing asserts.
+//
+// Covered elsewhere: GraphQL-over-HTTP status codes and malformed bodies (transport_test.go),
+// the body size limit (server_test.go TestGraphQLBodyLimit, transport_test.go "413"), mutations
+// over GET (http_test.go).
+
+// hostileLimits are the server's defaults (config.go).
+var hostileLimits = graph.Limits{MaxComplexity: 100000, MaxDepth: 15, MaxEntities: 500, MaxAliases: 50, MaxTokens: 2000}
+
+// repeat joins n copies of f(i) with sep.
+func repeat(n int, sep string, f func(i int) string) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = f(i)
+	}
+	return strings.Join(parts, sep)
+}
+
+// nested wraps inner in n levels of open/close.
+func nested(n int, open, inner, close string) string {
+	return strings.Repeat(open, n) + inner + strings.Repeat(close, n)
+}
+
+func TestHostileInputIsRefusedBeforeGladly(t *testing.T) {
+	t.Parallel()
+	reps := make([]any, 10000)
+	for i := range reps {
+		reps[i] = map[string]any{"__typename": "Contact", "id": fmt.Sprintf("c%d", i)}
+	}
+	tests := []struct {
+		name string
+		body any    // marshalled to JSON unless a string
+		want string // in the first error's message
+		code int    // HTTP status (application/json clients)
+	}{
+		{"alias bomb", map[string]any{"query": "{ " + repeat(1000, " ", func(i int) string { return fmt.Sprintf("a%d: organization { id name }", i) }) + " }"},
+			"more than 50 aliased fields", 200},
+		{"alias bomb through a fragment", map[string]any{"query": "{ ...F } fragment F on Query { " + repeat(60, " ", func(i int) string { return fmt.Sprintf("a%d: users { totalCount }", i) }) + " }"},
+			"more than 50 aliased fields", 200},
+		{"depth bomb", map[string]any{"query": `{ ticket(id: "t") ` + nested(20, "{ contact { tickets { nodes ", "{ id }", "} } }") + " }"},
+			"levels deep; at most 15", 200},
+		{"huge document", map[string]any{"query": "{ " + strings.Repeat("__typename ", 100_000) + "}"},
+			"more than 2000 tokens", 200},
+		{"many directives", map[string]any{"query": "{ __typename " + strings.Repeat("@skip(if: false) ", 1000) + "}"},
+			"more than 2000 tokens", 200},
+		{"long field name", map[string]any{"query": "{ " + strings.Repeat("x", 100_000) + " }"},
+			"longer than", 200},
+		{"long variable name", map[string]any{"query": "query($" + strings.Repeat("v", 10_000) + ": ID!) { __typename }"},
+			"longer than", 200},
+		{"10,000 representations", map[string]any{"query": `query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id } } }`, "variables": map[string]any{"r": reps}},
+			"_entities got 10000 representations; at most 500", 200},
+		{"nested first: overflows no price", map[string]any{"query": "{ users(first: 2147483647) " + nested(3, "{ nodes { groups(first: 2147483647) { nodes { members(first: 2147483647) ", "{ totalCount }", "} } } } ") + " }"},
+			"complexity", 200},
+		{"fragment cycle", map[string]any{"query": "{ ...A } fragment A on Query { ...B __typename } fragment B on Query { ...A }"},
+			"within itself", 200},
+		{"batched operations", `[{"query":"{ organization { id } }"},{"query":"{ users { totalCount } }"}]`,
+			"batched operations", 400},
+		{"deeply nested variables", `{"query":"query($v: JSON) { __typename }","variables":{"v":` + nested(20_000, "[", "1", "]") + `}}`,
+			"variables", 400},
+		{"deeply nested input object", map[string]any{"query": `{ contacts(email: "a@b.c", first: 1` + nested(200, " , after: {x: ", "1", "}") + `) { totalCount } }`},
+			"", 200},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, withLimits(hostileLimits))
+			body, ok := tc.body.(string)
+			if !ok {
+				b, err := json.Marshal(tc.body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body = string(b)
+			}
+			rec := e.raw(t, http.MethodPost, "/graphql", []byte(body), map[string]string{"Content-Type": "application/json", "Accept": "application/json"})
+			if rec.Code != tc.code {
+				t.Errorf("status %d, want %d", rec.Code, tc.code)
+			}
+			var resp gqlResponse
+			if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+				t.Fatalf("response is not JSON: %v", err)
+			}
+			if len(resp.Errors) == 0 {
+				t.Fatalf("not refused: %.300s", rec.Body)
+			}
+			if !strings.Contains(resp.Errors[0].Message, tc.want) {
+				t.Errorf("error %.300q, want it to mention %q", resp.Errors[0].Message, tc.want)
+			}
+			if resp.Data != nil && string(resp.Data) != "null" {
+				t.Errorf("refused request has data: %.200s", resp.Data)
+			}
+			if rec.Header().Get("Cache-Control") != "no-store" {
+				t.Errorf("Cache-Control %q, want no-store", rec.Header().Get("Cache-Control"))
+			}
+			if len(rec.Body.Bytes()) > 64<<10 {
+				t.Errorf("the refusal is %d bytes: it should not echo the input back", rec.Body.Len())
+			}
+			assertNothingSent(t, e)
+		})
+	}
+}
+
+// The limits are what the configuration says, and ordinary documents stay well within them.
+func TestHostileLimitsLeaveOrdinaryDocumentsAlone(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, withLimits(hostileLimits))
+	// 50 aliases are allowed, 51 are not; colons inside arguments and variable definitions are
+	// not aliases.
+	fifty := "query($id: ID! = \"x\") { " + repeat(50, " ", func(i int) string { return fmt.Sprintf("a%d: user(id: $id) { id }", i) }) + " }"
+	if resp := e.do(t, fifty, nil); len(resp.Errors) != 0 {
+		t.Errorf("50 aliases: %v", resp.Errors)
+	}
+	if resp := e.do(t, "{ "+repeat(51, " ", func(i int) string { return fmt.Sprintf("a%d: __typename", i) })+" }", nil); len(resp.Errors) == 0 {
+		t.Errorf("51 aliases accepted")
+	}
+	// Comments are not tokens.
+	if resp := e.do(t, "# "+strings.Repeat("x ", 5000)+"\n{ __typename }", nil); len(resp.Errors) != 0 {
+		t.Errorf("a long comment: %v", resp.Errors)
+	}
+	// Limits of 0 switch the scan off.
+	off := newEnv(t)
+	if resp := off.do(t, "{ "+repeat(100, " ", func(i int) string { return fmt.Sprintf("a%d: __typename", i) })+" }", nil); len(resp.Errors) != 0 {
+		t.Errorf("no alias limit configured: %v", resp.Errors)
+	}
+}
+
+// Ids that would change Gladly's URL path ("..", ".", a slash) are refused locally: gladgraph
+// never sends GET /api/v1/customer-profiles/.. (= /api/v1/) with its credentials.
+func TestIDsCannotEscapeTheirPath(t *testing.T) {
+	t.Parallel()
+	for _, id := range []string{"..", ".", "a/b", "../organization", `a\b`, "%2e%2e"} {
+		t.Run(id, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			resp := e.do(t, `query($id: ID!) { contact(id: $id) { id } ticket(id: $id) { id } conversation(id: $id) { id } }`, map[string]any{"id": id})
+			if id == "%2e%2e" { // escaped as %252e%252e: an ordinary unknown id
+				if len(resp.Errors) != 0 || e.fake.TotalCalls() == 0 {
+					t.Errorf("an odd but harmless id: %v, %d calls", resp.Errors, e.fake.TotalCalls())
+				}
+				return
+			}
+			if len(resp.Errors) != 3 {
+				t.Fatalf("want one error per field, got %+v", resp.Errors)
+			}
+			for _, er := range resp.Errors {
+				if er.Extensions["code"] != "BAD_USER_INPUT" {
+					t.Errorf("%v: code %v", er.Path, er.Extensions["code"])
+				}
+			}
+			assertNothingSent(t, e)
+		})
+	}
+}
+
+// A cursor that is not one gladgraph handed out is a BAD_USER_INPUT error, whatever it holds;
+// with it the list is not fetched.
+func TestMalformedCursorsAreRefused(t *testing.T) {
+	t.Parallel()
+	b64 := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	for name, c := range map[string]string{
+		"offset past MaxInt64": b64("gg1:99999999999999999999"),
+		"MaxInt64":             b64("gg1:9223372036854775807"),
+		"past MaxInt32":        b64("gg1:2147483648"),
+		"negative":             b64("gg1:-1"),
+		"plus sign":            b64("gg1:+1"),
+		"leading zero":         b64("gg1:01"),
+		"not base64":           "!!!",
+		"other prefix":         b64("xx1:1"),
+		"long":                 strings.Repeat("A", 10_000),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			resp := e.do(t, `query($c: String!) { users(after: $c) { totalCount } groups(before: $c) { totalCount } }`, map[string]any{"c": c})
+			if len(resp.Errors) != 2 {
+				t.Fatalf("want two errors, got %+v", resp.Errors)
+			}
+			for _, er := range resp.Errors {
+				if er.Extensions["code"] != "BAD_USER_INPUT" || !strings.Contains(er.Message, "malformed cursor") {
+					t.Errorf("%v: %s %v", er.Path, er.Message, er.Extensions["code"])
+				}
+			}
+			assertNothingSent(t, e)
+		})
+	}
+	// The largest offset a cursor may carry is past every list: an empty page, no error.
+	e := newEnv(t)
+	var out struct {
+		Users struct {
+			TotalCount int         `json:"totalCount"`
+			Nodes      []namedNode `json:"nodes"`
+		} `json:"users"`
+	}
+	e.query(t, `query($c: String!) { users(after: $c) { totalCount nodes { id } } }`, map[string]any{"c": model.EncodeCursor(2147483647)}, &out)
+	if out.Users.TotalCount == 0 || len(out.Users.Nodes) != 0 {
+		t.Errorf("after the last offset: %+v", out.Users)
+	}
+}
