@@ -3,6 +3,7 @@ package graph_test
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -32,6 +33,7 @@ type envConfig struct {
 	redis           bool
 	limits          *graph.Limits
 	noIntrospection bool
+	logTo           io.Writer
 }
 
 // envOption configures newEnv.
@@ -48,10 +50,13 @@ func withRedis() envOption { return func(c *envConfig) { c.redis = true } }
 // withLimits replaces the handler's limits.
 func withLimits(l graph.Limits) envOption { return func(c *envConfig) { c.limits = &l } }
 
+// withLogTo sends the handler's logs (warnings and up) to w instead of the test's log.
+func withLogTo(w io.Writer) envOption { return func(c *envConfig) { c.logTo = w } }
+
 // withoutIntrospection switches introspection off, as outside the demo.
 func withoutIntrospection() envOption { return func(c *envConfig) { c.noIntrospection = true } }
 
-func newEnv(t *testing.T, opts ...envOption) *env {
+func newEnv(t testing.TB, opts ...envOption) *env {
 	t.Helper()
 	var cfg envConfig
 	for _, o := range opts {
@@ -69,7 +74,11 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		rs := redistest.New(t)
 		cache = loaders.NewRedisCache(rs.Client(t), rs.Prefix+loaders.Namespace("test", client.Tenant()))
 	}
-	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
+	var logTo io.Writer = zerolog.NewTestWriter(t)
+	if cfg.logTo != nil {
+		logTo = cfg.logTo
+	}
+	log := zerolog.New(logTo).Level(zerolog.WarnLevel)
 	limits := graph.Limits{MaxComplexity: 100000, MaxDepth: 15, MaxEntities: 500}
 	if cfg.limits != nil {
 		limits = *cfg.limits

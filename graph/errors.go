@@ -101,6 +101,11 @@ func classify(err error) (code, msg string, ext map[string]any) {
 	case errors.Is(err, context.Canceled):
 		return CodeUpstreamUnavailable, "the request was canceled", nil
 	}
+	if g, ok := err.(*gqlerror.Error); ok && len(g.Path) > 0 && g.Unwrap() != nil {
+		// gqlgen's coercion of an argument value (e.g. an _Any that is not an object): it wraps
+		// the cause with the argument's path, where resolvers' errors arrive unwrapped.
+		return CodeBadUserInput, "invalid argument " + g.Path.String() + ": " + g.Unwrap().Error(), nil
+	}
 	return CodeInternal, "internal error", nil
 }
 

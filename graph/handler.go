@@ -53,7 +53,8 @@ func NewResolver(cfg Config) *Resolver {
 // NewHandler returns the GraphQL-over-HTTP handler: POST, and GET for queries, with a fresh set of
 // loaders per request.
 func NewHandler(cfg Config) http.Handler {
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Schema: publicSchema(), Resolvers: NewResolver(cfg)}))
+	schema := publicSchema()
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Schema: schema, Resolvers: NewResolver(cfg)}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(httpTransport{}) // GET and POST as GraphQL over HTTP says (see transport.go)
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
@@ -75,11 +76,17 @@ func NewHandler(cfg Config) http.Handler {
 		loaders.StatsFrom(ctx).SetOperationName(graphql.GetOperationContext(ctx).OperationName)
 		return next(ctx)
 	})
-	// Pagination arguments are checked before the resolver fetches the list they page.
+	// Pagination arguments and entity representations are checked before the resolver fetches
+	// anything.
 	srv.AroundFields(func(ctx context.Context, next graphql.Resolver) (any, error) {
 		if fc := graphql.GetFieldContext(ctx); fc != nil && len(fc.Args) > 0 {
 			if err := model.CheckPageArgs(fc.Args); err != nil {
 				return nil, err
+			}
+			if fc.Field.Name == "_entities" && fc.Object == "Query" {
+				if err := checkRepresentations(schema, fc.Args["representations"]); err != nil {
+					return nil, err
+				}
 			}
 		}
 		return next(ctx)

@@ -212,3 +212,30 @@ func TestMalformedCursorsAreRefused(t *testing.T) {
 		t.Errorf("after the last offset: %+v", out.Users)
 	}
 }
+
+// Representations no entity finder can take are the caller's error (BAD_USER_INPUT), refused
+// before any lookup; they were INTERNAL_SERVER_ERROR (found by FuzzGraphQLRequest).
+func TestMalformedRepresentationsAreRefused(t *testing.T) {
+	t.Parallel()
+	for name, rep := range map[string]any{
+		"empty object":     map[string]any{},
+		"not an object":    "x",
+		"unknown type":     map[string]any{"__typename": "Nope", "id": "x"},
+		"not an entity":    map[string]any{"__typename": "Query", "id": "x"},
+		"typename number":  map[string]any{"__typename": 5, "id": "x"},
+		"no key":           map[string]any{"__typename": "Contact", "name": "x"},
+		"key is an object": map[string]any{"__typename": "Contact", "id": map[string]any{"a": 1}},
+		"key is null":      map[string]any{"__typename": "User", "email": nil},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			reps := []any{map[string]any{"__typename": "Contact", "id": "c1"}, rep}
+			resp := e.do(t, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id } } }`, map[string]any{"r": reps})
+			if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "BAD_USER_INPUT" || !strings.Contains(resp.Errors[0].Message, "representation") || !strings.Contains(resp.Errors[0].Message, "1") {
+				t.Fatalf("errors %+v, want one BAD_USER_INPUT about representation 1", resp.Errors)
+			}
+			assertNothingSent(t, e)
+		})
+	}
+}

@@ -64,7 +64,9 @@ func DecodeCursor(c string) (int, error) {
 	}
 	digits := string(b[len(cursorPrefix):])
 	n, err := strconv.ParseInt(digits, 10, 64)
-	if err != nil || n < 0 || n > maxCursorOffset || strconv.FormatInt(n, 10) != digits {
+	// The decoder skips newlines and the digits may be written in many ways: only the one
+	// encoding EncodeCursor gives is a cursor.
+	if err != nil || n < 0 || n > maxCursorOffset || EncodeCursor(int(n)) != c {
 		return 0, fmt.Errorf("%w: malformed cursor", ErrBadPageArgs)
 	}
 	return int(n), nil
