@@ -1,17 +1,32 @@
 # gladgraph — the targets a newcomer expects.
 GO ?= go
 
-.PHONY: run test test-go e2e generate check-generated lint bench
+.PHONY: run test test-go fuzz fuzz-short e2e generate check-generated lint bench
 
 ## run: start the demo (fake Gladly in-process, GraphQL at http://localhost:4001/graphql)
 run:
 	$(GO) run .
 
 ## test: every test, as CI runs it
-test: check-generated test-go e2e
+test: check-generated test-go fuzz-short e2e
 
 test-go:
 	$(GO) test -race -count=1 ./...
+
+# FUZZERS are package:FuzzName pairs; go test -fuzz takes one package and one target at a time.
+FUZZERS = ./graph:FuzzGraphQLRequest ./graph/model:FuzzDecodeCursor .:FuzzWebhook \
+	./gladly:FuzzDecodeCustomer ./gladly:FuzzDecodeConversationItem ./gladly:FuzzDecodeErrorBody ./gladly:FuzzEventsStream
+FUZZTIME ?= 2m
+FUZZTIME_SHORT ?= 2s
+
+## fuzz: every fuzzer for FUZZTIME each (default 2m); new failing inputs land in testdata/fuzz/<FuzzName>/
+fuzz:
+	@for f in $(FUZZERS); do pkg=$${f%%:*}; name=$${f##*:}; echo "== $$name ($$pkg, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; done
+
+## fuzz-short: every fuzzer for a few seconds (FUZZTIME_SHORT), as CI runs them
+fuzz-short:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME_SHORT)
 
 ## e2e: federation and GraphQL-over-HTTP compliance, checked with Apollo's composition and gateway
 ## and graphql-http's audit against the demo (Node.js 20+ and npm; packages from e2e/package-lock.json)
