@@ -8,6 +8,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/rs/zerolog"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/gladgraph/gladgraph/gladly"
@@ -49,6 +50,11 @@ func ErrorPresenter(log zerolog.Logger) graphql.ErrorPresenterFunc {
 			return gqlErr // parse/validation errors carry their own code
 		}
 		code, msg, ext := classify(err)
+		if g, ok := err.(*gqlerror.Error); ok && code == CodeInternal && isArgumentPath(ctx, g.Path) && g.Unwrap() != nil {
+			// gqlgen's coercion of an argument value (e.g. an _Any that is not an object): the
+			// caller's input.
+			code, msg = CodeBadUserInput, "invalid argument "+g.Path.String()+": "+g.Unwrap().Error()
+		}
 		if code == CodeInternal {
 			log.Error().Err(err).Str("path", gqlErr.Path.String()).Msg("graphql: internal error")
 		}
@@ -62,6 +68,27 @@ func ErrorPresenter(log zerolog.Logger) graphql.ErrorPresenterFunc {
 		}
 		return gqlErr
 	}
+}
+
+// isArgumentPath reports whether path points into an argument of the field being resolved: gqlgen
+// wraps argument coercion errors with the field's path followed by the argument's, where
+// resolvers' errors carry the field's path only.
+func isArgumentPath(ctx context.Context, path ast.Path) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return false
+	}
+	field := fc.Path()
+	if len(path) <= len(field) {
+		return false
+	}
+	for i := range field {
+		if path[i] != field[i] {
+			return false
+		}
+	}
+	_, named := path[len(field)].(ast.PathName)
+	return named
 }
 
 // classify maps an error to its extensions.code and the message clients see.
@@ -100,11 +127,6 @@ func classify(err error) (code, msg string, ext map[string]any) {
 		return CodeBadUserInput, gql.Message, nil
 	case errors.Is(err, context.Canceled):
 		return CodeUpstreamUnavailable, "the request was canceled", nil
-	}
-	if g, ok := err.(*gqlerror.Error); ok && len(g.Path) > 0 && g.Unwrap() != nil {
-		// gqlgen's coercion of an argument value (e.g. an _Any that is not an object): it wraps
-		// the cause with the argument's path, where resolvers' errors arrive unwrapped.
-		return CodeBadUserInput, "invalid argument " + g.Path.String() + ": " + g.Unwrap().Error(), nil
 	}
 	return CodeInternal, "internal error", nil
 }

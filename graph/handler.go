@@ -58,9 +58,7 @@ func NewHandler(cfg Config) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(httpTransport{}) // GET and POST as GraphQL over HTTP says (see transport.go)
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	if cfg.Introspection {
-		srv.Use(extension.Introspection{})
-	}
+	srv.Use(introspectionSwitch{enabled: cfg.Introspection})
 	if cfg.APQ != nil {
 		srv.Use(extension.AutomaticPersistedQuery{Cache: apqCache{cache: cfg.APQ}})
 	}
