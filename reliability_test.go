@@ -208,7 +208,8 @@ func TestSharedRateLimit(t *testing.T) {
 	res := newTally()
 	start := time.Now()
 	if long {
-		// Each replica offers about 10 new reads a second: three times what Gladly allows.
+		// 30 clients pausing a second between reads would ask for 30 a second if nothing
+		// queued: three times what Gladly allows.
 		var seq atomic.Int64
 		runWorkers(t.Context(), 30, d, func(ctx context.Context, w, _ int) {
 			i := int(seq.Add(1))
