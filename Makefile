@@ -1,7 +1,7 @@
 # gladgraph — the targets a newcomer expects.
 GO ?= go
 
-.PHONY: run test test-go fuzz fuzz-short e2e generate check-generated lint bench
+.PHONY: run test test-go fuzz fuzz-short e2e generate check-generated lint bench reliability soak
 
 ## run: start the demo (fake Gladly in-process, GraphQL at http://localhost:4001/graphql)
 run:
@@ -57,3 +57,13 @@ lint:
 ## bench: the benchmark report
 bench:
 	$(GO) run ./bench
+
+## reliability: the long runs of the reliability tests, each GLADGRAPH_RELIABILITY long (default 1m):
+## upstream faults, three replicas sharing the rate limit, Redis killed and restarted under load
+reliability:
+	GLADGRAPH_RELIABILITY=$${GLADGRAPH_RELIABILITY:-1m} $(GO) test -count=1 -v -timeout 20m \
+		-run '^(TestUpstreamFaults|TestSharedRateLimit|TestRedisKilledUnderLoad)$$' .
+
+## soak: GLADGRAPH_SOAK (default 2m) of mixed reads and writes at concurrency 64 over a failing Gladly
+soak:
+	GLADGRAPH_SOAK=$${GLADGRAPH_SOAK:-2m} $(GO) test -count=1 -v -timeout 20m -run '^TestSoak$$' .

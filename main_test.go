@@ -5,12 +5,24 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 )
+
+// redisLibLog receives go-redis's own messages for the whole test binary, through the throttled
+// logger run installs (tests that kill Redis check that an outage is a few lines, not a flood).
+var redisLibLog = &relLog{}
+
+func TestMain(m *testing.M) {
+	// Set once before any test runs: go-redis reads its logger without synchronization.
+	redis.SetLogger(newRedisLogger(zerolog.New(redisLibLog)))
+	os.Exit(m.Run())
+}
 
 // syncBuffer collects log output written from many goroutines.
 type syncBuffer struct {

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/rs/zerolog"
 )
 
 // redisSeenSet is a SeenSet shared by every replica using one Redis: SET NX with a TTL.
@@ -25,12 +24,4 @@ func (s *redisSeenSet) MarkSeen(ctx context.Context, id string) (bool, error) {
 
 func (s *redisSeenSet) Forget(ctx context.Context, id string) error {
 	return s.rdb.Del(ctx, s.prefix+id).Err()
-}
-
-// redisLogger sends go-redis's own messages (pool dial failures, …) to the logger instead of
-// the standard library's default log.
-type redisLogger struct{ l zerolog.Logger }
-
-func (r redisLogger) Printf(_ context.Context, format string, v ...any) {
-	r.l.Warn().Str("component", "redis").Msgf(format, v...)
 }

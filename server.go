@@ -64,7 +64,7 @@ func main() {
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	return runWith(ctx, args, getenv, stdout, buildLayers, runHooks{
 		// go-redis logs through one process-wide logger; tests leave it alone.
-		logger: func(l zerolog.Logger) { redisLoggerOnce.Do(func() { redis.SetLogger(redisLogger{l}) }) },
+		logger: func(l zerolog.Logger) { redisLoggerOnce.Do(func() { redis.SetLogger(newRedisLogger(l)) }) },
 	})
 }
 

@@ -83,6 +83,30 @@ func TestRateLimitBurstIsRiddenOut(t *testing.T) {
 	}
 }
 
+// TestInternalErrorRetriedOnReadsOnly: a 500 on a GET passes like a 503 and is retried; a 500
+// on a create (even one carrying an id) is not repeated, and 501 never is.
+func TestInternalErrorRetriedOnReadsOnly(t *testing.T) {
+	t.Parallel()
+	srv := gladlytest.NewServer(t, gladlytest.WithoutRateLimit())
+	cl := newClient(t, srv)
+	ctx := t.Context()
+	srv.FailNext("getAgents", gladlytest.Fault{Kind: gladlytest.FaultStatus, Status: 500}, gladlytest.Fault{Kind: gladlytest.FaultStatus, Status: 500})
+	if _, resp, err := cl.Agents.List(ctx); err != nil || resp.Attempts != 3 {
+		t.Errorf("list agents through two 500s: attempts %v, err %v; want 3 attempts and success", resp.Attempts, err)
+	}
+	srv.FailNext("getTeams", gladlytest.Fault{Kind: gladlytest.FaultStatus, Status: 501})
+	if _, _, err := cl.Teams.List(ctx); gladly.StatusCode(err) != 501 || srv.Calls("getTeams") != 1 {
+		t.Errorf("501 on a GET: err %v after %d calls; want the 501 after 1", err, srv.Calls("getTeams"))
+	}
+	srv.FailNext("createCustomer", gladlytest.Fault{Kind: gladlytest.FaultStatus, Status: 500})
+	if _, _, err := cl.Customers.Create(ctx, &gladly.CreateCustomerRequest{Emails: []gladly.Email{{Original: "five-hundred@example.com"}}}); gladly.StatusCode(err) != 500 {
+		t.Errorf("500 on a create: %v, want the 500", err)
+	}
+	if n := srv.Calls("createCustomer"); n != 1 {
+		t.Errorf("create sent %d times through a 500, want once", n)
+	}
+}
+
 func TestRetriesStopAtTheDeadline(t *testing.T) {
 	t.Parallel()
 	srv := gladlytest.NewServer(t, gladlytest.WithoutRateLimit())

@@ -170,7 +170,7 @@ func (c *Client) send(ctx context.Context, req *Request) (*Response, error) {
 		}
 		lastErr, lastResp = callErr, resp
 
-		if !req.Retryable || !retryableFailure(resp, callErr) || ctx.Err() != nil {
+		if !req.Retryable || !retryableFailure(req, resp, callErr) || ctx.Err() != nil {
 			return resp, callErr
 		}
 		if attempt >= max(c.retry.MaxAttempts, 1) {
@@ -265,8 +265,12 @@ func statusOf(r *Response) int {
 	return r.StatusCode
 }
 
-// retryableFailure reports whether a failed attempt may be repeated (for a retryable request).
-func retryableFailure(resp *Response, err error) bool {
+// retryableFailure reports whether a failed attempt may be repeated (for a retryable request):
+// network errors, 429 and 502/503/504 always; 500 only for GETs, which read and so cannot land
+// twice, and whose 500s are as often passing as a 503 (a failed node, a deploy). A 500 on a
+// create is not repeated: the create may have failed on its input and would fail again. 501 and
+// the other 5xx never: they do not pass.
+func retryableFailure(req *Request, resp *Response, err error) bool {
 	var te *TransportError
 	if errors.As(err, &te) {
 		return true
@@ -274,6 +278,8 @@ func retryableFailure(resp *Response, err error) bool {
 	switch statusOf(resp) {
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
+	case http.StatusInternalServerError:
+		return req.Method == http.MethodGet
 	}
 	return false
 }

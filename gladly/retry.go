@@ -7,8 +7,8 @@ import (
 )
 
 // RetryPolicy bounds the retries of safe requests (GETs and creates carrying an id) after network
-// errors, 429 and 502/503/504. Retries also stop when the next wait would pass the context's
-// deadline. The zero value disables retries.
+// errors, 429 and 502/503/504, and of GETs after 500 as well. Retries also stop when the next wait
+// would pass the context's deadline. The zero value disables retries.
 type RetryPolicy struct {
 	MaxAttempts     int           // attempts in all, first included; 0 or 1 means no retry
 	InitialInterval time.Duration // first wait

@@ -5,7 +5,6 @@ import (
 	crand "crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -16,11 +15,13 @@ import (
 )
 
 // SharedLimiter is Gladly's per-organization rate limit shared by every gladgraph replica through
-// Redis: a sliding-window log of the last requests in a sorted set, on Redis's clock, so that
-// replicas together never send more than n requests in any window. A request that finds the
-// window full waits (queues) until the oldest request leaves it, within its context's deadline.
-// When Redis cannot be reached the limiter falls back to a local window of the same size: each
-// replica then keeps the limit on its own, which is the best it can do alone.
+// Redis. Each request reserves a send time in a sorted set, on Redis's clock: the earliest time
+// that keeps at most n requests in any window, and never earlier than the last reservation. The
+// reservations therefore form one queue across replicas, served in order of arrival (no replica
+// starves while others poll), and a request whose turn would come after its context's deadline
+// is refused at once instead of waiting in vain. When Redis cannot be reached the limiter falls
+// back to a local window of the same size: each replica then keeps the limit on its own, which
+// is the best it can do alone.
 type SharedLimiter struct {
 	rdb    redis.UniversalClient
 	key    string
@@ -33,8 +34,10 @@ type SharedLimiter struct {
 	degraded bool
 }
 
-// windowGuard matches the local limiter's: the window is counted when a request leaves, Gladly
-// counts when it arrives.
+// sharedWindowGuard widens the window: the limiter counts when a request is granted, Gladly
+// counts when it arrives, per calendar second of its own clock. The grant-to-arrival delay
+// (waking from the wait, writing the request) varies by a few milliseconds, more on a busy
+// host; a window wider than a second by more than that spread never holds n+1 arrivals.
 const sharedWindowGuard = 50 * time.Millisecond
 
 // NewSharedLimiter returns a limiter of n requests per window for the organization at host,
@@ -46,58 +49,83 @@ func NewSharedLimiter(rdb redis.UniversalClient, prefix, host string, n int, win
 	}
 }
 
-var acquireScript = redis.NewScript(`
+// reserveScript reserves the earliest send time (µs on Redis's clock) that is no earlier than
+// the last reservation and at least a window after the n-th last: the sorted reservations then
+// hold at most n in any window. It answers the wait in µs (≥ 0) with the reservation made, or
+// minus the wait without one when the wait exceeds ARGV[3] (the caller's deadline).
+var reserveScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local window, n = tonumber(ARGV[1]), tonumber(ARGV[2])
+local window, n, maxwait = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if redis.call('ZCARD', KEYS[1]) < n then
-  redis.call('ZADD', KEYS[1], now, ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + 1000)
-  return 0
+local at = now
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+if last[2] and tonumber(last[2]) > at then at = tonumber(last[2]) end
+if redis.call('ZCARD', KEYS[1]) >= n then
+  local nth = redis.call('ZRANGE', KEYS[1], -n, -n, 'WITHSCORES')
+  local s = tonumber(nth[2]) + window
+  if s > at then at = s end
 end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(tonumber(oldest[2]) + window - now, 1)
+if at - now > maxwait then
+  return -(at - now)
+end
+redis.call('ZADD', KEYS[1], at, ARGV[4])
+redis.call('PEXPIRE', KEYS[1], math.ceil((at - now + window) / 1000) + 1000)
+return at - now
 `)
 
-// redisLimiterTimeout bounds one acquisition round trip; beyond it Redis counts as down.
+// redisLimiterTimeout bounds one reservation round trip; beyond it Redis counts as down.
 const redisLimiterTimeout = 200 * time.Millisecond
 
-// Wait blocks until the organization's window has room for one more request.
+// noDeadline is the longest wait a request without a deadline accepts (µs): a day.
+const noDeadline = int64(24 * time.Hour / time.Microsecond)
+
+// Wait reserves the organization's next free send time and sleeps until it.
 func (l *SharedLimiter) Wait(ctx context.Context) (func(), error) {
-	member := requestID()
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		rctx, cancel := context.WithTimeout(ctx, redisLimiterTimeout)
-		res, err := acquireScript.Run(rctx, l.rdb, []string{l.key}, l.window.Microseconds(), l.n, member).Int64()
-		cancel()
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			l.setDegraded(true, err)
-			return l.local.Wait(ctx)
-		}
-		l.setDegraded(false, nil)
-		if res == 0 {
-			return func() {}, nil
-		}
-		// Wait for the oldest request to leave the window, plus a little jitter so that waiting
-		// replicas do not all retry at the same instant.
-		wait := time.Duration(res)*time.Microsecond + time.Duration(rand.Int64N(int64(5*time.Millisecond)))
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-			return nil, fmt.Errorf("%w (shared limit, wait %s)", gladly.ErrLimiterDeadline, wait.Round(time.Millisecond))
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, ctx.Err()
-		case <-t.C:
-		}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
+	member := requestID()
+	maxWait := noDeadline
+	if dl, ok := ctx.Deadline(); ok {
+		// The round trip to Redis eats into the wait the deadline allows.
+		maxWait = max(time.Until(dl)-redisLimiterTimeout/4, 0).Microseconds()
+	}
+	rctx, cancel := context.WithTimeout(ctx, redisLimiterTimeout)
+	res, err := reserveScript.Run(rctx, l.rdb, []string{l.key}, l.window.Microseconds(), l.n, maxWait, member).Int64()
+	cancel()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		l.setDegraded(true, err)
+		return l.local.Wait(ctx)
+	}
+	l.setDegraded(false, nil)
+	if res < 0 {
+		wait := time.Duration(-res) * time.Microsecond
+		return nil, fmt.Errorf("%w (shared limit, wait %s)", gladly.ErrLimiterDeadline, wait.Round(time.Millisecond))
+	}
+	if res == 0 {
+		return func() {}, nil
+	}
+	t := time.NewTimer(time.Duration(res) * time.Microsecond)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		l.cancel(ctx, member)
+		return nil, ctx.Err()
+	case <-t.C:
+	}
+	return func() {}, nil
+}
+
+// cancel gives a reservation back. Removing a reservation never puts more than n in a window,
+// so the requests queued behind it keep their times.
+func (l *SharedLimiter) cancel(ctx context.Context, member string) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), redisLimiterTimeout)
+	defer cancel()
+	_ = l.rdb.ZRem(rctx, l.key, member).Err()
 }
 
 func (l *SharedLimiter) setDegraded(degraded bool, err error) {

@@ -87,3 +87,56 @@ func TestSharedLimiterFallsBackWithoutRedis(t *testing.T) {
 		t.Errorf("6 requests at 3 per 100 ms admitted in %v: the local fallback did not limit", d)
 	}
 }
+
+// TestSharedLimiterQueuesWithinTheDeadline: more requests than one window holds, from three
+// replicas at once, all get their turn within a deadline that leaves room for the queue: the
+// reservations are one queue, so none starves while others are served.
+func TestSharedLimiterQueuesWithinTheDeadline(t *testing.T) {
+	t.Parallel()
+	srv := redistest.New(t)
+	const n, window, requests = 4, 100 * time.Millisecond, 48
+	var limiters []*SharedLimiter
+	for range 3 {
+		limiters = append(limiters, NewSharedLimiter(srv.Client(t), srv.Prefix, "acme.gladly.com", n, window, testLogger(t)))
+	}
+	// 48 requests at 4 per 150 ms (window and guard) need 1.8 s; the deadline leaves 3 s.
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make(chan error, requests)
+	for i := range requests {
+		wg.Go(func() {
+			if _, err := limiters[i%3].Wait(ctx); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("a queued request failed: %v", err)
+	}
+}
+
+// TestSharedLimiterGivesBackCanceledReservations: a request canceled while it waits frees its
+// turn for the next one.
+func TestSharedLimiterGivesBackCanceledReservations(t *testing.T) {
+	t.Parallel()
+	srv := redistest.New(t)
+	l := NewSharedLimiter(srv.Client(t), srv.Prefix, "acme.gladly.com", 1, 300*time.Millisecond, testLogger(t))
+	if _, err := l.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	// The second request reserves the next turn (~350 ms away), then gives up.
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	if _, err := l.Wait(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want the cancellation", err)
+	}
+	// The third takes that turn rather than the one after it (~700 ms away).
+	ctx3, cancel3 := context.WithTimeout(t.Context(), 600*time.Millisecond)
+	defer cancel3()
+	if _, err := l.Wait(ctx3); err != nil {
+		t.Errorf("the canceled turn was not given back: %v", err)
+	}
+}
