@@ -63,7 +63,7 @@ func main() {
 	if cfg.concurrency, err = parseInts(conc); err != nil {
 		fatal(err)
 	}
-	cfg.minSamples = 5
+	cfg.minSamples = 3
 	if cfg.quick {
 		if !isSet("duration") {
 			cfg.duration = time.Second

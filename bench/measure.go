@@ -104,14 +104,15 @@ type latencyResult struct {
 type latencyPlan struct {
 	minSamples, maxSamples int
 	duration               time.Duration
-	rate                   int // Gladly's limit per second: see drain
+	// wallClock: the duration includes waits for the rate limit (else it counts only requests).
+	wallClock bool
 }
 
-// measureLatency runs operations one after another. When an operation's calls would not fit
-// twice in Gladly's one-second window, the next one waits for the window to drain: latency is
-// measured for a request that finds the organization's rate-limit budget available (throughput,
-// measured separately, is where the limit is shared).
-func measureLatency(ctx context.Context, r *opRunner, calls func() int, plan latencyPlan) (latencyResult, error) {
+// measureLatency runs operations one after another. Each waits until Gladly's one-second window
+// has room for as many calls as the previous operation made: latency is measured for a request
+// that finds the organization's rate-limit budget available (throughput, measured separately,
+// is where operations share it).
+func measureLatency(ctx context.Context, r *opRunner, calls func() int, win *window, plan latencyPlan) (latencyResult, error) {
 	var res latencyResult
 	runtime.GC()
 	var before, after runtime.MemStats
@@ -119,24 +120,23 @@ func measureLatency(ctx context.Context, r *opRunner, calls func() int, plan lat
 	startCalls := calls()
 	start := time.Now()
 	var waited time.Duration
+	last := 0
 	for len(res.samples) < plan.maxSamples && (len(res.samples) < plan.minSamples || time.Since(start)-waited < plan.duration) {
+		w0 := time.Now()
+		if err := win.room(ctx, last); err != nil {
+			return res, err
+		}
+		if !plan.wallClock {
+			waited += time.Since(w0)
+		}
 		c0 := calls()
 		t0 := time.Now()
 		if err := r.run(ctx); err != nil {
 			return res, err
 		}
-		d := time.Since(t0)
-		res.samples = append(res.samples, d)
-		if n := calls() - c0; plan.rate > 0 && 2*n > plan.rate {
-			if w := time.Second + 100*time.Millisecond - d; w > 0 {
-				waited += w
-				select {
-				case <-ctx.Done():
-					return res, ctx.Err()
-				case <-time.After(w):
-				}
-			}
-		}
+		res.samples = append(res.samples, time.Since(t0))
+		last = calls() - c0
+		win.add(t0, last)
 	}
 	runtime.ReadMemStats(&after)
 	n := float64(len(res.samples))
@@ -144,6 +144,66 @@ func measureLatency(ctx context.Context, r *opRunner, calls func() int, plan lat
 	res.allocsPerOp = float64(after.Mallocs-before.Mallocs) / n
 	res.bytesPerOp = float64(after.TotalAlloc-before.TotalAlloc) / n
 	return res, nil
+}
+
+// window tracks the calls of recent operations against Gladly's per-second limit.
+type window struct {
+	rate  int
+	span  time.Duration // the limit's window plus the client limiter's guard and some slack
+	times []time.Time
+	calls []int
+}
+
+func (w *window) add(at time.Time, n int) {
+	if n > 0 {
+		w.times, w.calls = append(w.times, at), append(w.calls, n)
+	}
+}
+
+// room waits until n more calls fit in the window (at once, if the limit is off or n alone
+// exceeds it: such an operation is rate-limit bound whatever it waits).
+func (w *window) room(ctx context.Context, n int) error {
+	if w.rate <= 0 {
+		return nil
+	}
+	for {
+		cut := time.Now().Add(-w.span)
+		for len(w.times) > 0 && w.times[0].Before(cut) {
+			w.times, w.calls = w.times[1:], w.calls[1:]
+		}
+		used := 0
+		for _, c := range w.calls {
+			used += c
+		}
+		if used == 0 || used+n <= w.rate {
+			return nil
+		}
+		if err := sleep(ctx, time.Until(w.times[0].Add(w.span))); err != nil {
+			return err
+		}
+	}
+}
+
+// empty waits until no recorded call is left in the window.
+func (w *window) empty(ctx context.Context) error {
+	if w.rate <= 0 || len(w.times) == 0 {
+		return nil
+	}
+	return w.room(ctx, w.rate)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // throughput is one concurrency level's figure.

@@ -110,7 +110,7 @@ const entitiesQuery = `query Entities($representations: [_Any!]!) {
 // Warm (8): the conversations list and the agents are cached and no write changed them.
 // Hops (4, one per sequential step): the writes run one after another as a mutation's fields must.
 const mutationQuery = `mutation Mix($contactId: ID!, $ticketId: ID!, $dueAt: DateTime!, $inboxId: ID!, $agentId: ID!, $name: String!) {
-  createTicket(input: {id: $ticketId, contactId: $contactId, description: "Call back about the bench order", dueAt: $dueAt, inboxId: $inboxId, agentId: $agentId}) {
+  createTicket(input: {id: $ticketId, contactId: $contactId, description: "Call back about the bench order", dueAt: $dueAt, inboxId: $inboxId, assigneeUserId: $agentId}) {
     ticket { id status } userErrors { code message }
   }
   createComment(input: {ticketId: $ticketId, body: "Left a voicemail", authorUserId: $agentId}) {
