@@ -39,6 +39,7 @@ type config struct {
 	minSamples  int
 	cpuProfile  string
 	redisURL    string
+	verbose     bool
 	progress    io.Writer
 }
 
@@ -57,6 +58,7 @@ func main() {
 	flag.StringVar(&queries, "queries", "", "comma-separated queries to run (default: all)")
 	flag.StringVar(&modes, "modes", "", "comma-separated modes to run (default: all)")
 	flag.IntVar(&cfg.maxSamples, "samples", 200, "most latency samples per cell")
+	flag.BoolVar(&cfg.verbose, "v", false, "log each cell's Gladly calls by operation")
 	flag.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured runs to this file (go tool pprof)")
 	flag.Parse()
 	var err error
@@ -66,7 +68,7 @@ func main() {
 	cfg.minSamples = 3
 	if cfg.quick {
 		if !isSet("duration") {
-			cfg.duration = time.Second
+			cfg.duration = 700 * time.Millisecond
 		}
 		if !isSet("concurrency") {
 			cfg.concurrency = []int{1, 8}

@@ -120,7 +120,7 @@ func measureLatency(ctx context.Context, r *opRunner, calls func() int, win *win
 	startCalls := calls()
 	start := time.Now()
 	var waited time.Duration
-	last := 0
+	last := win.rate // the first operation waits for an empty window
 	for len(res.samples) < plan.maxSamples && (len(res.samples) < plan.minSamples || time.Since(start)-waited < plan.duration) {
 		w0 := time.Now()
 		if err := win.room(ctx, last); err != nil {
@@ -136,7 +136,7 @@ func measureLatency(ctx context.Context, r *opRunner, calls func() int, win *win
 		}
 		res.samples = append(res.samples, time.Since(t0))
 		last = calls() - c0
-		win.add(t0, last)
+		win.add(time.Now(), last) // the end: the operation's last calls went out just before it
 	}
 	runtime.ReadMemStats(&after)
 	n := float64(len(res.samples))
@@ -148,8 +148,9 @@ func measureLatency(ctx context.Context, r *opRunner, calls func() int, win *win
 
 // window tracks the calls of recent operations against Gladly's per-second limit.
 type window struct {
-	rate  int
-	span  time.Duration // the limit's window plus the client limiter's guard and some slack
+	rate int
+	span time.Duration // the limit's window plus the client limiter's guard and some slack
+	// times are when recorded operations ended, calls how many calls each made
 	times []time.Time
 	calls []int
 }

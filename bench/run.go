@@ -175,7 +175,11 @@ func run(ctx context.Context, cfg config) (*report, error) {
 			if mode == "memory" {
 				calls = func() int { return int(st.memory.calls.Load()) }
 			}
+			byOp := fake.CallsByOp()
 			row, err := measureCell(ctx, cfg, q, mode, r, calls, win)
+			if cfg.verbose {
+				cfg.logf("bench: %s/%s: Gladly calls in the cell by operation: %v", q.name, mode, diffCalls(byOp, fake.CallsByOp()))
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -223,12 +227,16 @@ func measureCell(ctx context.Context, cfg config, q querySpec, mode string, r *o
 		if err := win.empty(ctx); err != nil {
 			return row{}, err
 		}
-		c0, t0 := calls(), time.Now()
+		c0 := calls()
 		rps, err := measureThroughput(ctx, r, c, cfg.duration)
 		if err != nil {
 			return row{}, err
 		}
-		win.add(t0, calls()-c0)
+		n := calls() - c0
+		win.add(time.Now(), n)
+		if cfg.verbose {
+			cfg.logf("bench: %s/%s c=%d: %.0f ops/s, %d Gladly calls", q.name, mode, c, rps, n)
+		}
 		out.Throughput = append(out.Throughput, throughput{Concurrency: c, RPS: round2(rps)})
 	}
 	for _, t := range out.Throughput {
@@ -246,4 +254,14 @@ func round2(f float64) float64 { return math.Round(f*100) / 100 }
 // the others.
 func excluding(ids []string, skip ...string) []string {
 	return slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return slices.Contains(skip, id) })
+}
+
+func diffCalls(before, after map[string]int) map[string]int {
+	out := map[string]int{}
+	for op, n := range after {
+		if d := n - before[op]; d > 0 {
+			out[op] = d
+		}
+	}
+	return out
 }
