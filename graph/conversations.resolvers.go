@@ -204,7 +204,8 @@ func (r *mutationResolver) SendSms(ctx context.Context, input model.SendSmsInput
 	}
 	// The SMS lands on the contact's timeline, and may have created the contact: a lookup of the
 	// number that found nobody is stale now.
-	r.invalidate(ctx, loaders.LookupRef("phone", input.To), loaders.Ref{Kind: loaders.KindCustomer, ID: res.CustomerID})
+	r.invalidate(ctx, loaders.LookupRef("phone", input.To), loaders.Ref{Kind: loaders.KindCustomer, ID: res.CustomerID},
+		loaders.Ref{Kind: loaders.KindCustomerWork, ID: res.CustomerID})
 	item, err := loadItem(ctx, res.ConversationItemID)
 	if err != nil {
 		return nil, err

@@ -122,9 +122,10 @@ func (r *mutationResolver) DeleteContact(ctx context.Context, id string) (*model
 		return &model.DeleteContactPayload{UserErrors: errs}, nil
 	}
 	// Gladly deletes the contact's conversations and tasks too; those cached one by one carry the
-	// contact's tag and go with it.
+	// tag of the contact's work and go with it.
 	refs := []loaders.Ref{
 		{Kind: loaders.KindCustomer, ID: id},
+		{Kind: loaders.KindCustomerWork, ID: id},
 		{Kind: loaders.KindCustomerConversations, ID: id},
 		{Kind: loaders.KindCustomerTasks, ID: id},
 	}

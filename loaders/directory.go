@@ -84,6 +84,10 @@ func (l *Loaders) GroupsOf(ctx context.Context, agentID string) ([]*gladly.Team,
 // (a cached list older than the object) is fetched on its own through one (when given).
 func byIDFromList[T any](l *Loaders, m *collection, all func(context.Context) (*List[T], error), id func(T) string, one source[string, T]) *dataloadgen.Loader[string, T] {
 	ld := dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]T, []error) {
+		if l.naive && one.fetch != nil {
+			vals, _, errs := loadThrough(ctx, l.store, one, ids)
+			return vals, errs
+		}
 		vals := make([]T, len(ids))
 		errs := make([]error, len(ids))
 		list, err := all(ctx)

@@ -110,12 +110,12 @@ func (l *Loaders) init() {
 	l.Conversations = newLoader(l, source[string, *gladly.Conversation]{class: ClassConversation,
 		key:   func(id string) string { return key(KindConversation, id) },
 		fetch: c.Conversations.Get,
-		tags:  func(_ string, v *gladly.Conversation) []string { return []string{key(KindCustomer, v.CustomerID)} }})
+		tags:  func(_ string, v *gladly.Conversation) []string { return []string{key(KindCustomerWork, v.CustomerID)} }})
 	l.ContactConversations = newLoader(l, source[string, *List[*gladly.Conversation]]{class: ClassConversation,
 		key:   func(id string) string { return key(KindCustomerConversations, id) },
 		fetch: listOf(c.Conversations.ListForCustomer),
 		tags: func(id string, v *List[*gladly.Conversation]) []string {
-			return append(idTags(KindConversation, v.Items, func(x *gladly.Conversation) string { return x.ID }), key(KindCustomer, id))
+			return append(idTags(KindConversation, v.Items, func(x *gladly.Conversation) string { return x.ID }), key(KindCustomerWork, id))
 		},
 		prime: func(_ string, v *List[*gladly.Conversation]) {
 			if v == nil {
@@ -129,7 +129,7 @@ func (l *Loaders) init() {
 		key:   func(id string) string { return key(KindItem, id) },
 		fetch: c.Items.Get,
 		tags: func(_ string, v *gladly.Item) []string {
-			return []string{key(KindConversation, v.ConversationID), key(KindCustomer, v.CustomerID)}
+			return []string{key(KindConversation, v.ConversationID), key(KindCustomerWork, v.CustomerID)}
 		}})
 	l.ConversationItems = newLoader(l, source[ItemsKey, *List[*gladly.Item]]{class: ClassItem,
 		key: func(k ItemsKey) string {
@@ -168,7 +168,7 @@ func (l *Loaders) init() {
 	l.Tasks = newLoader(l, source[string, *gladly.Task]{class: ClassTask,
 		key:   func(id string) string { return key(KindTask, id) },
 		fetch: c.Tasks.Get,
-		tags:  func(_ string, v *gladly.Task) []string { return []string{key(KindCustomer, v.CustomerID)} }})
+		tags:  func(_ string, v *gladly.Task) []string { return []string{key(KindCustomerWork, v.CustomerID)} }})
 	l.ContactTasks = newLoader(l, source[TasksKey, *List[*gladly.Task]]{class: ClassTask,
 		key: func(k TasksKey) string {
 			if k.Status == "" {
@@ -181,7 +181,7 @@ func (l *Loaders) init() {
 		}),
 		tags: func(k TasksKey, v *List[*gladly.Task]) []string {
 			return append(idTags(KindTask, v.Items, func(x *gladly.Task) string { return x.ID }),
-				key(KindCustomerTasks, k.ContactID), key(KindCustomer, k.ContactID))
+				key(KindCustomerTasks, k.ContactID), key(KindCustomerWork, k.ContactID))
 		},
 		prime: func(_ TasksKey, v *List[*gladly.Task]) {
 			if v == nil {

@@ -72,6 +72,7 @@ var eventRefs = map[string]func(*RefSet, eventContent){
 	"CUSTOMER_PROFILE/DELETED": func(s *RefSet, c eventContent) {
 		// Deleting a customer deletes their conversations and tasks.
 		s.Add(KindCustomer, c.CustomerID)
+		s.Add(KindCustomerWork, c.CustomerID)
 		s.Add(KindCustomerConversations, c.CustomerID)
 		s.Add(KindCustomerTasks, c.CustomerID)
 	},
@@ -123,6 +124,7 @@ func contactRefs(s *RefSet, c eventContent) {
 func mergeRefs(s *RefSet, c eventContent) {
 	for _, id := range []string{c.SourceCustomerID, c.DestinationCustomerID} {
 		s.Add(KindCustomer, id)
+		s.Add(KindCustomerWork, id)
 		s.Add(KindCustomerConversations, id)
 		s.Add(KindCustomerTasks, id)
 	}
@@ -145,6 +147,7 @@ func automationRefs(s *RefSet, c eventContent) {
 func genericRefs(s *RefSet, c eventContent) {
 	mergeRefs(s, c)
 	customerRefs(s, c)
+	s.Add(KindCustomerWork, c.CustomerID)
 	if c.ConversationID != "" {
 		conversationRefs(s, c)
 	}

@@ -40,6 +40,7 @@ type Loaders struct {
 	client   *gladly.Client
 	opts     []dataloadgen.Option
 	clearers []func()
+	naive    bool // see Naive
 
 	// Contacts loads customer profiles by id; a merged id yields the surviving profile.
 	Contacts *dataloadgen.Loader[string, *gladly.Customer]
@@ -101,8 +102,10 @@ func WithWait(d time.Duration) FactoryOption { return func(f *Factory) { f.wait 
 // WithBatchCapacity caps the keys of one batch (default 500).
 func WithBatchCapacity(n int) FactoryOption { return func(f *Factory) { f.batch = n } }
 
-// Naive makes loaders fetch one key at a time with no per-request memory: the N+1 baseline of
-// the benchmark. (Pair it with a Store built WithoutCache.)
+// Naive makes loaders fetch one key at a time with no per-request memory, and directory objects
+// (agents, teams, inboxes, topics) one by one by id instead of from their organization-wide
+// list: the N+1 baseline of the benchmark, what resolvers calling Gladly field by field would
+// do. (Pair it with a Store built WithoutCache.)
 func Naive() FactoryOption { return func(f *Factory) { f.naive = true } }
 
 // NewFactory returns a factory of loaders over client and store.
@@ -119,7 +122,7 @@ func (f *Factory) Store() *Store { return f.store }
 
 // New returns a fresh set of loaders for one request.
 func (f *Factory) New() *Loaders {
-	l := &Loaders{store: f.store, client: f.client}
+	l := &Loaders{store: f.store, client: f.client, naive: f.naive}
 	l.opts = []dataloadgen.Option{dataloadgen.WithWait(f.wait), dataloadgen.WithBatchCapacity(f.batch)}
 	if f.naive {
 		l.opts = []dataloadgen.Option{dataloadgen.WithWait(0), dataloadgen.WithBatchCapacity(1), dataloadgen.WithoutCache()}

@@ -12,6 +12,7 @@ type Kind string
 // The kinds a write or a webhook can make stale.
 const (
 	KindCustomer              Kind = "customer"               // a customer profile (and lookups that returned it)
+	KindCustomerWork          Kind = "customer_work"          // every conversation, item and task of a customer (delete, merge)
 	KindCustomerConversations Kind = "customer_conversations" // GET /customers/{id}/conversations
 	KindCustomerTasks         Kind = "customer_tasks"         // GET /customers/{id}/tasks
 	KindConversation          Kind = "conversation"           // GET /conversations/{id}

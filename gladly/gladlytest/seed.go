@@ -21,6 +21,11 @@ type Size struct {
 	CommentsPerTask          int // default 2
 }
 
+func (s Size) shape() Shape {
+	return Shape{Conversations: s.ConversationsPerCustomer, ItemsPerConversation: s.ItemsPerConversation,
+		Tickets: s.TasksPerCustomer, CommentsPerTicket: s.CommentsPerTask}
+}
+
 // DefaultSize is the size used when none is given.
 func DefaultSize() Size {
 	return Size{Customers: 50, ConversationsPerCustomer: 3, ItemsPerConversation: 8, TasksPerCustomer: 2, CommentsPerTask: 2}
@@ -228,21 +233,29 @@ func (s *Server) seedCustomers() {
 		})
 	}
 	for i := range s.cfg.size.Customers {
-		first := firstNames[s.rng.IntN(len(firstNames))]
-		last := lastNames[s.rng.IntN(len(lastNames))]
-		email := fmt.Sprintf("%s.%s.%d@example.org", strings.ToLower(first), slug(last), i)
-		phone := fmt.Sprintf("+1415555%04d", i%10000)
-		created := base.Add(time.Duration(s.rng.Int64N(int64(300 * 24 * time.Hour))))
-		c := &gladly.Customer{
-			ID: s.newID(), Name: first + " " + last,
-			Emails:           []gladly.Email{{Original: email, Normalized: email, Primary: true}},
-			Phones:           []gladly.Phone{{Original: phone, Normalized: phone, RegionCode: "US", Type: gladly.PhoneMobile}},
-			CustomAttributes: map[string]any{"membershipTier": tiers[s.rng.IntN(len(tiers))]},
-			CreatedAt:        created, UpdatedAt: created.Add(time.Duration(s.rng.Int64N(int64(48 * time.Hour)))),
-		}
-		if i >= 10000 { // phone numbers would repeat: keep them unique identifiers only when they are
-			c.Phones[0].Type = ""
-		}
-		add(c)
+		add(s.newCustomer(i, base))
 	}
+}
+
+// newCustomer generates the i-th customer (i keeps emails and phones unique), created after base.
+func (s *Server) newCustomer(i int, base time.Time) *gladly.Customer {
+	first := firstNames[s.rng.IntN(len(firstNames))]
+	last := lastNames[s.rng.IntN(len(lastNames))]
+	email := fmt.Sprintf("%s.%s.%d@example.org", strings.ToLower(first), slug(last), i)
+	phone := fmt.Sprintf("+1415555%04d", i%10000)
+	created := base.Add(time.Duration(s.rng.Int64N(int64(300 * 24 * time.Hour))))
+	c := &gladly.Customer{
+		ID: s.newID(), Name: first + " " + last,
+		Emails:           []gladly.Email{{Original: email, Normalized: email, Primary: true}},
+		Phones:           []gladly.Phone{{Original: phone, Normalized: phone, RegionCode: "US", Type: gladly.PhoneMobile}},
+		CustomAttributes: map[string]any{"membershipTier": tiers[s.rng.IntN(len(tiers))]},
+		CreatedAt:        created, UpdatedAt: created.Add(time.Duration(s.rng.Int64N(int64(48 * time.Hour)))),
+	}
+	if i >= 10000 { // phone numbers would repeat: keep them unique identifiers only when they are
+		c.Phones[0].Type = ""
+	}
+	if c.UpdatedAt.IsZero() {
+		c.UpdatedAt = c.CreatedAt
+	}
+	return c
 }

@@ -19,7 +19,7 @@ func (s *Server) seedWork() error {
 	epoch := s.seedEpoch()
 	for _, c := range s.db.customers.list() {
 		if !demo[c.ID] {
-			s.seedCustomerWork(c, epoch)
+			s.seedCustomerWork(c, epoch, s.cfg.size.shape())
 		}
 	}
 	return nil
@@ -154,12 +154,11 @@ var (
 
 const supportEmail = "support@babbage.example.com"
 
-// seedCustomerWork gives a generated customer exactly the configured conversations (each with
-// exactly ItemsPerConversation items), tasks and comments, between their creation and epoch.
-func (s *Server) seedCustomerWork(c *gladly.Customer, epoch time.Time) {
-	size := s.cfg.size
+// seedCustomerWork gives a customer exactly the shape's conversations (each with exactly
+// ItemsPerConversation items), tickets and comments, between their creation and epoch.
+func (s *Server) seedCustomerWork(c *gladly.Customer, epoch time.Time, shape Shape) (convs, tasks []string) {
 	end := epoch.Add(-time.Hour)
-	if n := size.ConversationsPerCustomer; n > 0 {
+	if n := shape.Conversations; n > 0 {
 		slot := end.Sub(c.CreatedAt) / time.Duration(n)
 		for k := range n {
 			start := c.CreatedAt.Add(time.Duration(k)*slot + time.Duration(s.rng.Int64N(int64(slot/4)+1)))
@@ -167,16 +166,18 @@ func (s *Server) seedCustomerWork(c *gladly.Customer, epoch time.Time) {
 			if k == n-1 {
 				status = []string{gladly.ConversationOpen, gladly.ConversationOpen, gladly.ConversationWaiting, gladly.ConversationClosed, gladly.ConversationClosed}[s.rng.IntN(5)]
 			}
-			s.seedConversation(c, start, slot/2, status)
+			convs = append(convs, s.seedConversation(c, start, slot/2, status, shape.ItemsPerConversation))
 		}
 	}
-	for range size.TasksPerCustomer {
-		s.seedTask(c, c.CreatedAt.Add(time.Duration(s.rng.Int64N(int64(end.Sub(c.CreatedAt))))), epoch)
+	for range shape.Tickets {
+		created := c.CreatedAt.Add(time.Duration(s.rng.Int64N(int64(end.Sub(c.CreatedAt)))))
+		tasks = append(tasks, s.seedTask(c, created, epoch, shape.CommentsPerTicket))
 	}
+	return convs, tasks
 }
 
-// seedConversation writes one conversation with exactly ItemsPerConversation items within span.
-func (s *Server) seedConversation(cust *gladly.Customer, start time.Time, span time.Duration, status string) {
+// seedConversation writes one conversation with exactly n items within span and returns its id.
+func (s *Server) seedConversation(cust *gladly.Customer, start time.Time, span time.Duration, status string, n int) string {
 	ch := seedChannels[s.rng.IntN(len(seedChannels))]
 	inbox := DemoInboxID(ch.inbox)
 	agents := s.agentsOf(inbox)
@@ -190,7 +191,6 @@ func (s *Server) seedConversation(cust *gladly.Customer, start time.Time, span t
 	}
 	s.db.work.addConversation(c)
 
-	n := s.cfg.size.ItemsPerConversation
 	step := max(span/time.Duration(n+1), time.Second)
 	tl := &timeline{s: s, c: c, at: c.CreatedAt.Add(-step)}
 	topics := s.pickTopics()
@@ -228,6 +228,7 @@ func (s *Server) seedConversation(cust *gladly.Customer, start time.Time, span t
 	if status == gladly.ConversationClosed && len(c.TopicIDs) == 0 {
 		c.TopicIDs = topics
 	}
+	return c.ID
 }
 
 func (s *Server) pickTopics() []string {
@@ -338,9 +339,9 @@ func (s *Server) seedCall(tl *timeline, step time.Duration, customerID, phone, a
 	}
 }
 
-// seedTask writes one task created at created, with exactly CommentsPerTask comments. Open tasks
-// are due in the future, closed ones were due in the past.
-func (s *Server) seedTask(c *gladly.Customer, created, epoch time.Time) {
+// seedTask writes one task created at created, with exactly comments comments, and returns its
+// id. Open tasks are due in the future, closed ones were due in the past.
+func (s *Server) seedTask(c *gladly.Customer, created, epoch time.Time, comments int) string {
 	created = created.Truncate(time.Millisecond)
 	inbox := DemoInboxID([]string{"Email", "Phone", "Chat"}[s.rng.IntN(3)])
 	agents := s.agentsOf(inbox)
@@ -357,7 +358,8 @@ func (s *Server) seedTask(c *gladly.Customer, created, epoch time.Time) {
 		t.DueAt = epoch.Add(time.Duration(1+s.rng.IntN(14*24)) * time.Hour).Truncate(time.Millisecond)
 	}
 	s.db.work.addTask(t)
-	s.seedComments(t, s.cfg.size.CommentsPerTask, epoch, agents)
+	s.seedComments(t, comments, epoch, agents)
+	return t.ID
 }
 
 // seedComments writes n comments on a task, evenly spread between its creation and epoch.

@@ -55,6 +55,8 @@ type Server struct {
 	db   *store
 	rng  *rand.Rand // guarded by mu; ids and generated content after seeding
 	auth map[string]User
+
+	shaped int // customers AddCustomer made (guarded by mu), for unique emails and phones
 }
 
 type config struct {
