@@ -249,7 +249,7 @@ func (t *tally) String() string {
 		t.requests, t.clean, pct, t.typed, t.transport, t.statuses, t.codes)
 }
 
-// no5xx fails the test when gladgraph answered any 5xx or did not answer, and when any response
+// check fails the test when gladgraph answered anything but 200 or did not answer, and when any response
 // was neither clean nor a typed upstream failure.
 func (t *tally) check(tb testing.TB) {
 	tb.Helper()
