@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
@@ -17,6 +18,8 @@ import (
 // redisLibLog receives go-redis's own messages for the whole test binary, through the throttled
 // logger run installs (tests that kill Redis check that an outage is a few lines, not a flood).
 var redisLibLog = &relLog{}
+
+var testsStarted = time.Now()
 
 func TestMain(m *testing.M) {
 	// Set once before any test runs: go-redis reads its logger without synchronization.

@@ -249,8 +249,8 @@ func (t *tally) String() string {
 		t.requests, t.clean, pct, t.typed, t.transport, t.statuses, t.codes)
 }
 
-// no5xx fails the test when gladgraph answered any 5xx or did not answer, and when any response
-// was neither clean nor a typed upstream failure.
+// check fails the test when gladgraph answered anything but 200 or did not answer, and when a
+// response was neither clean nor a typed upstream failure.
 func (t *tally) check(tb testing.TB) {
 	tb.Helper()
 	t.mu.Lock()

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -200,12 +201,23 @@ func TestSharedRateLimit(t *testing.T) {
 	rs := redistest.New(t)
 	var ins []*relInstance
 	for range 3 {
-		ins = append(ins, startRelInstance(t, relEnv(fx.fake, perSecond, rs.URL)))
+		env := relEnv(fx.fake, perSecond, rs.URL)
+		env["CACHE_TTL_PROFILE"] = "0" // every read is a Gladly call
+		ins = append(ins, startRelInstance(t, env))
 	}
 	// The setup's calls (by another client) leave the fake's one-second window before counting starts.
 	time.Sleep(1100 * time.Millisecond)
 	fx.fake.ResetStats()
 	res := newTally()
+	var mu sync.Mutex
+	var latencies []time.Duration
+	read := func(ctx context.Context, in *relInstance, id string) {
+		start := time.Now()
+		res.add(in.query(ctx, relNameQuery, map[string]any{"id": id}))
+		mu.Lock()
+		latencies = append(latencies, time.Since(start))
+		mu.Unlock()
+	}
 	start := time.Now()
 	if long {
 		// 30 clients pausing a second between reads would ask for 30 a second if nothing
@@ -213,15 +225,13 @@ func TestSharedRateLimit(t *testing.T) {
 		var seq atomic.Int64
 		runWorkers(t.Context(), 30, d, func(ctx context.Context, w, _ int) {
 			i := int(seq.Add(1))
-			res.add(ins[w%3].query(context.WithoutCancel(ctx), relNameQuery, map[string]any{"id": fx.customers[i%len(fx.customers)]}))
+			read(context.WithoutCancel(ctx), ins[w%3], fx.customers[i%len(fx.customers)])
 			time.Sleep(time.Second)
 		})
 	} else {
 		// 30 reads of distinct contacts at once, 10 per replica, one Gladly call each: at 10
 		// a second they take 3 s to send, so most of them queue.
-		runN(30, 30, func(i int) {
-			res.add(ins[i%3].query(t.Context(), relNameQuery, map[string]any{"id": fx.customers[i]}))
-		})
+		runN(30, 30, func(i int) { read(t.Context(), ins[i%3], fx.customers[i]) })
 	}
 	elapsed := time.Since(start)
 	reqs := fx.fake.Requests()
@@ -231,8 +241,13 @@ func TestSharedRateLimit(t *testing.T) {
 			limited++
 		}
 	}
-	t.Logf("shared rate limit, 3 replicas, one Redis, over %v: %s; Gladly got %d requests, at most %d in one second (limit %d), %d answered 429",
-		elapsed.Round(time.Millisecond), res, len(reqs), fx.fake.MaxPerSecond(), perSecond, limited)
+	if len(latencies) == 0 {
+		t.Fatal("no request completed")
+	}
+	slices.Sort(latencies)
+	t.Logf("shared rate limit, 3 replicas, one Redis, over %v: %s; latency median %v, max %v (queued for their turn); Gladly got %d requests, at most %d in one second (limit %d), %d answered 429",
+		elapsed.Round(time.Millisecond), res, latencies[len(latencies)/2].Round(time.Millisecond), latencies[len(latencies)-1].Round(time.Millisecond),
+		len(reqs), fx.fake.MaxPerSecond(), perSecond, limited)
 	res.check(t)
 	if res.clean != res.requests {
 		t.Errorf("%d of %d requests failed: they should have queued", res.requests-res.clean, res.requests)
@@ -325,11 +340,13 @@ func TestRedisKilledUnderLoad(t *testing.T) {
 	if resumed == 0 {
 		t.Error("the cache was not used again within 15 s of Redis's restart")
 	}
-	if down != 1 || up != 1 || limDown != 1 || limUp != 1 {
+	// One line per change of state: one outage is one down and one up (a slow answer under a
+	// loaded machine may add a flap; a flood would be hundreds).
+	if down < 1 || up != down || down > 3 || limDown < 1 || limUp != limDown || limDown > 3 {
 		t.Errorf("state changes logged: cache down %d up %d, rate limit down %d up %d; want one line each", down, up, limDown, limUp)
 	}
 	// go-redis reports every failed dial; the logger run installs lets one a minute through.
-	if n := redisLibLog.count("failed to dial"); n > 2 {
-		t.Errorf("%d lines from go-redis about failed dials, want one per minute", n)
+	if n, most := redisLibLog.count("failed to dial"), 1+int(time.Since(testsStarted)/redisLogEvery); n > most {
+		t.Errorf("%d lines from go-redis about failed dials in %v, want at most one a minute", n, time.Since(testsStarted))
 	}
 }

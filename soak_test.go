@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"runtime"
+	"runtime/pprof"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -26,6 +29,9 @@ const relDirectoryQuery = `{ users { nodes { id name } } groups { nodes { name }
 // and heap (its data grows with the writes; its request log keeps every request) are counted too.
 func TestSoak(t *testing.T) {
 	d, long := relDuration(t, "GLADGRAPH_SOAK", 3*time.Second)
+	if os.Getenv("GLADGRAPH_SOAK_HEAPPROFILE") != "" {
+		runtime.MemProfileRate = 4096 // fine enough to see small retained structures
+	}
 	const workers = 64
 	fx := newRelFixture(t, 200, 200)
 	in := startRelInstance(t, relEnv(fx.fake, 200, redistest.New(t).URL))
@@ -83,6 +89,11 @@ func TestSoak(t *testing.T) {
 		settled = sampleMem()
 	}
 
+	if p := os.Getenv("GLADGRAPH_SOAK_HEAPPROFILE"); p != "" {
+		// The live heap at the end of the load, to tell gladgraph's share from the fake's:
+		// go tool pprof -sample_index=inuse_space -top <file>
+		writeHeapProfile(t, p)
+	}
 	t.Logf("soak: %v at concurrency %d: %s; %.0f requests/s", elapsed.Round(time.Millisecond), workers, res, float64(res.requests)/elapsed.Seconds())
 	t.Logf("soak: %d Gladly requests (%.0f/s, 20%% 5xx and 10%% 429 injected); %s", fx.fake.TotalCalls(), float64(fx.fake.TotalCalls())/elapsed.Seconds(), wl.verify(t, fx.fake))
 	t.Logf("soak: before load %s; early %s; mid %s; late %s; end %s; settled %s", before, samples["early"], samples["mid"], samples["late"], end, settled)
@@ -102,5 +113,17 @@ func TestSoak(t *testing.T) {
 		if e, l := samples["early"], samples["late"]; l.Goroutines > 2*e.Goroutines+50 {
 			t.Errorf("goroutines grew from %d early to %d late in the load", e.Goroutines, l.Goroutines)
 		}
+	}
+}
+
+func writeHeapProfile(t *testing.T, path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	runtime.GC()
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		t.Fatal(err)
 	}
 }

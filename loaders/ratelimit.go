@@ -19,7 +19,8 @@ import (
 // that keeps at most n requests in any window, and never earlier than the last reservation. The
 // reservations therefore form one queue across replicas, served in order of arrival (no replica
 // starves while others poll), and a request whose turn would come after its context's deadline
-// is refused at once instead of waiting in vain. When Redis cannot be reached the limiter falls
+// is refused at once instead of waiting in vain. A request that wakes late from its wait checks
+// its time again against the reservations made after it (see confirmScript). When Redis cannot be reached the limiter falls
 // back to a local window of the same size: each replica then keeps the limit on its own, which
 // is the best it can do alone.
 type SharedLimiter struct {
@@ -74,6 +75,79 @@ redis.call('PEXPIRE', KEYS[1], math.ceil((at - now + window) / 1000) + 1000)
 return at - now
 `)
 
+// confirmScript runs when a waiting request wakes. Woken within ARGV[5] µs of its reservation
+// (the guard absorbs that much), it goes. Woken later — a busy host, a paused process — sending
+// now could put it within a window of the requests reserved after it, so it takes the earliest
+// time from now on that keeps at most n in every window around it (now itself when that fits),
+// and waits again. Its answer reads like reserveScript's.
+var confirmScript = redis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local window, n, maxwait, me, tol = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
+local mine = redis.call('ZSCORE', KEYS[1], me)
+if mine and now - tonumber(mine) <= tol then
+  return 0
+end
+redis.call('ZREM', KEYS[1], me)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+-- fits: with x added, every n+1 consecutive times around x span at least a window.
+local function fits(x)
+  local pts = redis.call('ZRANGEBYSCORE', KEYS[1], x - window, x + window, 'WITHSCORES')
+  local s, k = {}, nil
+  for i = 2, #pts, 2 do
+    local v = tonumber(pts[i])
+    if not k and v > x then
+      s[#s + 1] = x
+      k = #s
+    end
+    s[#s + 1] = v
+  end
+  if not k then
+    s[#s + 1] = x
+    k = #s
+  end
+  for i = math.max(1, k - n), k do
+    if i + n <= #s and s[i + n] - s[i] < window then
+      return false
+    end
+  end
+  return true
+end
+local at = nil
+if fits(now) then
+  at = now
+else
+  -- Whether x fits changes only where a reservation leaves the window: try those in order.
+  -- The last one always fits, so the loop ends with a time unless the deadline comes first.
+  local pts = redis.call('ZRANGEBYSCORE', KEYS[1], now - window, '+inf', 'WITHSCORES')
+  for i = 2, #pts, 2 do
+    local c = tonumber(pts[i]) + window
+    if c > now then
+      if c - now > maxwait then
+        return -(c - now)
+      end
+      if fits(c) then
+        at = c
+        break
+      end
+    end
+  end
+end
+if not at then
+  return -(maxwait + 1)
+end
+if at - now > maxwait then
+  return -(at - now)
+end
+redis.call('ZADD', KEYS[1], at, me)
+redis.call('PEXPIRE', KEYS[1], math.ceil((at - now + window) / 1000) + 1000)
+return at - now
+`)
+
+// wakeTolerance is how late a waiting request may wake and still take its reserved time: well
+// inside sharedWindowGuard, which must also cover the trip from here to Gladly.
+const wakeTolerance = 20 * time.Millisecond
+
 // redisLimiterTimeout bounds one reservation round trip; beyond it Redis counts as down.
 const redisLimiterTimeout = 200 * time.Millisecond
 
@@ -86,38 +160,42 @@ func (l *SharedLimiter) Wait(ctx context.Context) (func(), error) {
 		return nil, err
 	}
 	member := requestID()
-	maxWait := noDeadline
-	if dl, ok := ctx.Deadline(); ok {
-		// The round trip to Redis eats into the wait the deadline allows.
-		maxWait = max(time.Until(dl)-redisLimiterTimeout/4, 0).Microseconds()
-	}
-	rctx, cancel := context.WithTimeout(ctx, redisLimiterTimeout)
-	res, err := reserveScript.Run(rctx, l.rdb, []string{l.key}, l.window.Microseconds(), l.n, maxWait, member).Int64()
-	cancel()
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
+	script := reserveScript
+	for {
+		maxWait := noDeadline
+		if dl, ok := ctx.Deadline(); ok {
+			// The round trip to Redis eats into the wait the deadline allows.
+			maxWait = max(time.Until(dl)-redisLimiterTimeout/4, 0).Microseconds()
 		}
-		l.setDegraded(true, err)
-		return l.local.Wait(ctx)
+		rctx, cancel := context.WithTimeout(ctx, redisLimiterTimeout)
+		res, err := script.Run(rctx, l.rdb, []string{l.key}, l.window.Microseconds(), l.n, maxWait, member, wakeTolerance.Microseconds()).Int64()
+		cancel()
+		if err != nil {
+			if ctx.Err() != nil {
+				l.cancel(ctx, member)
+				return nil, ctx.Err()
+			}
+			l.setDegraded(true, err)
+			return l.local.Wait(ctx)
+		}
+		l.setDegraded(false, nil)
+		if res < 0 {
+			wait := time.Duration(-res) * time.Microsecond
+			return nil, fmt.Errorf("%w (shared limit, wait %s)", gladly.ErrLimiterDeadline, wait.Round(time.Millisecond))
+		}
+		if res == 0 {
+			return func() {}, nil
+		}
+		t := time.NewTimer(time.Duration(res) * time.Microsecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			l.cancel(ctx, member)
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+		script = confirmScript
 	}
-	l.setDegraded(false, nil)
-	if res < 0 {
-		wait := time.Duration(-res) * time.Microsecond
-		return nil, fmt.Errorf("%w (shared limit, wait %s)", gladly.ErrLimiterDeadline, wait.Round(time.Millisecond))
-	}
-	if res == 0 {
-		return func() {}, nil
-	}
-	t := time.NewTimer(time.Duration(res) * time.Microsecond)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		l.cancel(ctx, member)
-		return nil, ctx.Err()
-	case <-t.C:
-	}
-	return func() {}, nil
 }
 
 // cancel gives a reservation back. Removing a reservation never puts more than n in a window,

@@ -140,3 +140,43 @@ func TestSharedLimiterGivesBackCanceledReservations(t *testing.T) {
 		t.Errorf("the canceled turn was not given back: %v", err)
 	}
 }
+
+// TestSharedLimiterRecheckLateWakers: a request that wakes from its wait later than the
+// tolerance goes only if that keeps n in every window around it; else it is rescheduled after
+// the requests reserved behind it (which woke on time and went).
+func TestSharedLimiterRecheckLateWakers(t *testing.T) {
+	t.Parallel()
+	srv := redistest.New(t)
+	rdb := srv.Client(t)
+	const n, window = 2, 250 * time.Millisecond // window with its guard
+	ctx := t.Context()
+	for _, tc := range []struct {
+		name     string
+		mine     time.Duration   // my reservation, from now
+		others   []time.Duration // the other reservations, from now
+		min, max time.Duration   // the wait confirmScript answers
+	}{
+		{"on time", -5 * time.Millisecond, []time.Duration{150 * time.Millisecond, 150 * time.Millisecond}, 0, 0},
+		{"late, room now", -100 * time.Millisecond, []time.Duration{300 * time.Millisecond, 300 * time.Millisecond}, 0, 0},
+		{"late, no room", -100 * time.Millisecond, []time.Duration{150 * time.Millisecond, 150 * time.Millisecond}, 350 * time.Millisecond, 400 * time.Millisecond},
+		{"late, the first gap", -100 * time.Millisecond, []time.Duration{0, 100 * time.Millisecond, 250 * time.Millisecond, 350 * time.Millisecond}, 450 * time.Millisecond, 500 * time.Millisecond},
+	} {
+		key := srv.Key("late", tc.name)
+		tm, err := rdb.Time(ctx).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := func(d time.Duration) float64 { return float64(tm.Add(d).UnixMicro()) }
+		rdb.ZAdd(ctx, key, redis.Z{Score: at(tc.mine), Member: "me"})
+		for i, d := range tc.others {
+			rdb.ZAdd(ctx, key, redis.Z{Score: at(d), Member: i})
+		}
+		res, err := confirmScript.Run(ctx, rdb, []string{key}, window.Microseconds(), n, noDeadline, "me", wakeTolerance.Microseconds()).Int64()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := time.Duration(res) * time.Microsecond; got < tc.min || got > tc.max {
+			t.Errorf("%s: wait %v, want %v to %v", tc.name, got, tc.min, tc.max)
+		}
+	}
+}
