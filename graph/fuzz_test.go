@@ -34,7 +34,7 @@ func FuzzGraphQLRequest(f *testing.F) {
 		f.Add([]byte(q), true)
 	}
 	var logs syncBuffer
-	e := newEnv(f, withLimits(hostileLimits), withLogTo(&logs))
+	e := newEnv(f, withLimits(serverDefaultLimits), withLogTo(&logs))
 	f.Fuzz(func(t *testing.T, in []byte, asQuery bool) {
 		body := in
 		if asQuery {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql/introspection"
+
 	"github.com/gladgraph/gladgraph/graph"
 	"github.com/gladgraph/gladgraph/graph/model"
 )
@@ -20,8 +22,9 @@ import (
 // the body size limit (server_test.go TestGraphQLBodyLimit, transport_test.go "413"), mutations
 // over GET (http_test.go).
 
-// hostileLimits are the server's defaults (config.go).
-var hostileLimits = graph.Limits{MaxComplexity: 100000, MaxDepth: 15, MaxEntities: 500, MaxAliases: 50, MaxTokens: 2000}
+// serverDefaultLimits are the server's defaults (config.go); newEnv uses them, so every test of
+// this package (the README's examples included) runs within them.
+var serverDefaultLimits = graph.Limits{MaxComplexity: 100000, MaxDepth: 15, MaxEntities: 500, MaxAliases: 50, MaxTokens: 2000}
 
 // repeat joins n copies of f(i) with sep.
 func repeat(n int, sep string, f func(i int) string) string {
@@ -79,7 +82,7 @@ func TestHostileInputIsRefusedBeforeGladly(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t, withLimits(hostileLimits))
+			e := newEnv(t, withLimits(serverDefaultLimits))
 			body, ok := tc.body.(string)
 			if !ok {
 				b, err := json.Marshal(tc.body)
@@ -119,7 +122,7 @@ func TestHostileInputIsRefusedBeforeGladly(t *testing.T) {
 // The limits are what the configuration says, and ordinary documents stay well within them.
 func TestHostileLimitsLeaveOrdinaryDocumentsAlone(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, withLimits(hostileLimits))
+	e := newEnv(t, withLimits(serverDefaultLimits))
 	// 50 aliases are allowed, 51 are not; colons inside arguments and variable definitions are
 	// not aliases.
 	fifty := "query($id: ID! = \"x\") { " + repeat(50, " ", func(i int) string { return fmt.Sprintf("a%d: user(id: $id) { id }", i) }) + " }"
@@ -129,23 +132,34 @@ func TestHostileLimitsLeaveOrdinaryDocumentsAlone(t *testing.T) {
 	if resp := e.do(t, "{ "+repeat(51, " ", func(i int) string { return fmt.Sprintf("a%d: __typename", i) })+" }", nil); len(resp.Errors) == 0 {
 		t.Errorf("51 aliases accepted")
 	}
+	// The full introspection query tools send fits.
+	var schema struct {
+		Schema struct {
+			Types []namedNode `json:"types"`
+		} `json:"__schema"`
+	}
+	e.query(t, introspection.Query, nil, &schema)
+	if len(schema.Schema.Types) < 50 {
+		t.Errorf("introspection: %d types", len(schema.Schema.Types))
+	}
 	// Comments are not tokens.
 	if resp := e.do(t, "# "+strings.Repeat("x ", 5000)+"\n{ __typename }", nil); len(resp.Errors) != 0 {
 		t.Errorf("a long comment: %v", resp.Errors)
 	}
 	// Limits of 0 switch the scan off.
-	off := newEnv(t)
+	off := newEnv(t, withLimits(graph.Limits{MaxComplexity: 100000, MaxDepth: 15, MaxEntities: 500}))
 	if resp := off.do(t, "{ "+repeat(100, " ", func(i int) string { return fmt.Sprintf("a%d: __typename", i) })+" }", nil); len(resp.Errors) != 0 {
 		t.Errorf("no alias limit configured: %v", resp.Errors)
 	}
 }
 
 // Ids that would change Gladly's URL path ("..", ".", a slash) are refused locally: gladgraph
-// never sends GET /api/v1/customer-profiles/.. (= /api/v1/) with its credentials.
+// never sends GET /api/v1/customer-profiles/.. (= /api/v1/) with its credentials. Nor does it
+// send a 900 kB id in a request line.
 func TestIDsCannotEscapeTheirPath(t *testing.T) {
 	t.Parallel()
-	for _, id := range []string{"..", ".", "a/b", "../organization", `a\b`, "%2e%2e"} {
-		t.Run(id, func(t *testing.T) {
+	for _, id := range []string{"..", ".", "a/b", "../organization", `a\b`, "%2e%2e", strings.Repeat("x", 900_000)} {
+		t.Run(fmt.Sprintf("%.20s", id), func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t)
 			resp := e.do(t, `query($id: ID!) { contact(id: $id) { id } ticket(id: $id) { id } conversation(id: $id) { id } }`, map[string]any{"id": id})
