@@ -2,12 +2,14 @@ package graph_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // FuzzGraphQLRequest sends arbitrary POST /graphql bodies (or arbitrary documents in a
@@ -41,7 +43,11 @@ func FuzzGraphQLRequest(f *testing.F) {
 			body, _ = json.Marshal(map[string]string{"query": string(in)})
 		}
 		before := e.fake.TotalCalls()
-		req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/graphql", bytes.NewReader(body))
+		// The server bounds every request (REQUEST_TIMEOUT); so does the fuzzer: a request may
+		// wait for Gladly's report limit (10 a minute), which fuzzed createReport calls reach.
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+		defer cancel()
+		req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		rec := httptest.NewRecorder()
 		e.handler.ServeHTTP(rec, req)
