@@ -253,3 +253,38 @@ func TestMalformedRepresentationsAreRefused(t *testing.T) {
 		})
 	}
 }
+
+// Requests refused before any operation runs — by the transport, the limits or gqlgen itself —
+// carry exactly one Cache-Control, no-store, and no 5xx (an earlier attempt saw the Cache-Control
+// middleware fail on such paths).
+func TestEarlyRefusalsAreNeverCached(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	tests := []struct {
+		name, method, body string
+		headers            map[string]string
+	}{
+		{"OPTIONS", http.MethodOptions, "", nil},
+		{"HEAD", http.MethodHead, "", nil},
+		{"PUT", http.MethodPut, `{"query":"{ __typename }"}`, map[string]string{"Content-Type": "application/json"}},
+		{"text/plain", http.MethodPost, `{"query":"{ __typename }"}`, map[string]string{"Content-Type": "text/plain"}},
+		{"websocket upgrade", http.MethodGet, "", map[string]string{"Upgrade": "websocket", "Connection": "Upgrade"}},
+		{"batched", http.MethodPost, `[{"query":"{ __typename }"}]`, map[string]string{"Content-Type": "application/json"}},
+		{"over the token limit", http.MethodPost, `{"query":"{ ` + strings.Repeat("__typename ", 3000) + `}"}`, map[string]string{"Content-Type": "application/json"}},
+		{"over the depth limit", http.MethodPost, `{"query":"{ ticket(id: \"t\") ` + nested(6, "{ contact { tickets { nodes ", "{ id }", "} } }") + ` }"}`, map[string]string{"Content-Type": "application/json"}},
+		{"unknown operation name", http.MethodPost, `{"query":"query A { __typename }","operationName":"B"}`, map[string]string{"Content-Type": "application/json"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			rec := e.raw(t, tc.method, "/graphql", []byte(tc.body), tc.headers)
+			if rec.Code >= 500 {
+				t.Errorf("status %d: %s", rec.Code, rec.Body)
+			}
+			if cc := rec.Header().Values("Cache-Control"); len(cc) != 1 || cc[0] != "no-store" {
+				t.Errorf("Cache-Control %q, want one no-store", cc)
+			}
+		})
+	}
+	t.Cleanup(func() { assertNothingSent(t, e) }) // after the parallel subtests
+}
