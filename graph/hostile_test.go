@@ -1,7 +1,9 @@
 package graph_test
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -287,4 +289,34 @@ func TestEarlyRefusalsAreNeverCached(t *testing.T) {
 		})
 	}
 	t.Cleanup(func() { assertNothingSent(t, e) }) // after the parallel subtests
+}
+
+// A document over the limits sent for registration as an automatic persisted query is refused
+// before it is stored: its hash stays unknown, and the cache holds nothing of it.
+func TestOversizedPersistedQueriesAreNotStored(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	query := "{ " + strings.Repeat("__typename ", 5000) + "}"
+	sum := sha256.Sum256([]byte(query))
+	hash := hex.EncodeToString(sum[:])
+	send := func(withQuery bool) gqlResponse {
+		body := map[string]any{"extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hash}}}
+		if withQuery {
+			body["query"] = query
+		}
+		b, _ := json.Marshal(body)
+		rec := e.raw(t, http.MethodPost, "/graphql", b, map[string]string{"Content-Type": "application/json"})
+		var resp gqlResponse
+		_ = json.Unmarshal(rec.Body.Bytes(), &resp)
+		return resp
+	}
+	if resp := send(true); len(resp.Errors) == 0 || !strings.Contains(resp.Errors[0].Message, "tokens") {
+		t.Fatalf("registration of an oversized document: %+v", resp.Errors)
+	}
+	if resp := send(false); len(resp.Errors) == 0 || resp.Errors[0].Message != "PersistedQueryNotFound" {
+		t.Errorf("the oversized document was stored: %+v", resp.Errors)
+	}
+	if vals, _, _ := e.cache.Get(t.Context(), []string{"apq:" + hash}); len(vals) > 0 && vals[0] != nil {
+		t.Errorf("the cache holds %d bytes for the refused document", len(vals[0]))
+	}
 }
