@@ -1,11 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
+	"github.com/gladgraph/gladgraph/loaders"
+	"github.com/gladgraph/gladgraph/loaders/redistest"
+	"github.com/gladgraph/gladgraph/schema"
 )
 
 // Security checks of issue 8, on the whole server (real layers over the fake Gladly). Covered
@@ -15,7 +21,8 @@ import (
 //     FuzzWebhook for any body);
 //   - media URLs signed, expiring, bound to their item and tenant (graph/mediaurl_test.go,
 //     media_test.go TestMediaSignedURLs, TestMediaRouteRefusesUnsigned);
-//   - cache entries never shared across tenants (loaders/cache_test.go TestNamespacesSeparateTenants);
+//   - cache namespaces per tenant in the store (loaders/cache_test.go TestNamespacesSeparateTenants;
+//     TestCacheNeverSharedAcrossTenants below checks it through two whole servers);
 //   - secrets in configuration errors and the configuration log line (config_test.go), and in the
 //     access log (server_test.go TestAccessLogNeverShowsSecrets).
 
@@ -155,4 +162,78 @@ func TestIntrospectionOffKeepsService(t *testing.T) {
 func jsonOf(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// Two gladgraph servers for two Gladly organizations share one Redis: what one caches the other
+// never reads, and one's invalidations never touch the other's entries. Both fakes hold the same
+// seeded ids, so a shared key would show the other organization's contact.
+func TestCacheNeverSharedAcrossTenants(t *testing.T) {
+	t.Parallel()
+	rs := redistest.New(t)
+	type tenant struct {
+		fake *gladlytest.Server
+		ts   *testServer
+		ns   string
+	}
+	start := func() *tenant {
+		fake, err := gladlytest.Start(gladlytest.WithoutRateLimit())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(fake.Close)
+		tn := &tenant{fake: fake}
+		tn.ts = startTestServerWith(t, map[string]string{"GLADLY_BASE_URL": fake.URL, "GLADLY_USERNAME": fake.Username, "GLADLY_API_TOKEN": fake.Token, "REDIS_URL": rs.URL},
+			func(b *Backend) (Layers, error) {
+				tn.ns = loaders.Namespace(schema.Version(), b.Gladly.Tenant())
+				return buildLayers(b)
+			})
+		return tn
+	}
+	a, b := start(), start()
+	if a.ns == b.ns {
+		t.Fatalf("two organizations share the namespace %s", a.ns)
+	}
+	name := func(tn *tenant) string {
+		body, _ := json.Marshal(map[string]any{"query": `query($id: ID!) { contact(id: $id) { name } }`, "variables": map[string]any{"id": gladlytest.DemoCustomerID}})
+		_, out := tn.ts.do(t, "POST", "/graphql", string(body), map[string]string{"Content-Type": "application/json"})
+		var resp struct {
+			Data struct{ Contact struct{ Name string } }
+		}
+		_ = json.Unmarshal([]byte(out), &resp)
+		return resp.Data.Contact.Name
+	}
+	original := name(a) // cached under a's namespace
+	if original == "" {
+		t.Fatal("no contact read")
+	}
+	body, _ := json.Marshal(map[string]any{"query": `mutation($id: ID!) { updateContact(id: $id, input: {name: "Mallory"}) { userErrors { code } } }`, "variables": map[string]any{"id": gladlytest.DemoCustomerID}})
+	if res, out := b.ts.do(t, "POST", "/graphql", string(body), map[string]string{"Content-Type": "application/json"}); res.StatusCode != 200 || strings.Contains(out, "errors") {
+		t.Fatalf("update through b: %d %s", res.StatusCode, out)
+	}
+	if got := name(b); got != "Mallory" { // read back and cached under b's namespace
+		t.Fatalf("b reads %q after its update", got)
+	}
+	a.fake.ResetStats()
+	if got := name(a); got != original {
+		t.Errorf("a reads %q: b's organization leaked into a's answers", got)
+	}
+	if n := a.fake.TotalCalls(); n != 0 {
+		t.Errorf("a's entry was not served from a's cache (%d Gladly calls): b's invalidation reached it", n)
+	}
+	// Both wrote to the shared Redis, each under its own namespace.
+	opts, err := redis.ParseURL(rs.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opts)
+	defer rdb.Close()
+	for _, tn := range []*tenant{a, b} {
+		keys, err := rdb.Keys(context.Background(), tn.ns+"*").Result()
+		if err != nil || len(keys) == 0 {
+			t.Errorf("no keys under %s in Redis (%v)", tn.ns, err)
+		}
+		if len(keys) > 0 {
+			_ = rdb.Del(context.Background(), keys...).Err() // the shared Redis keeps nothing of the test
+		}
+	}
 }

@@ -300,11 +300,15 @@ func (b *releasingBody) Close() error {
 	return err
 }
 
+// maxPathID bounds the ids put in a path: Gladly's are 22 to 50 characters, and a huge one would
+// only make a huge request line.
+const maxPathID = 256
+
 // apiPath fills each %s of format with a path-escaped id, so that an id cannot change the path.
 // Ids that would address another endpoint anyway are refused: an empty id (the collection), "."
 // and ".." (which clients, proxies and servers resolve as path segments: /customer-profiles/..
-// is /api/v1/), and ids with a slash or backslash (which some servers decode from %2F and %5C).
-// No Gladly id has any of these.
+// is /api/v1/), ids with a slash or backslash (which some servers decode from %2F and %5C), and
+// ids over maxPathID. No Gladly id has any of these.
 func apiPath(format string, ids ...string) (string, error) {
 	args := make([]any, len(ids))
 	for i, id := range ids {
@@ -315,6 +319,8 @@ func apiPath(format string, ids ...string) (string, error) {
 			return "", &ArgumentError{Detail: fmt.Sprintf("id %q is not an id", id)}
 		case strings.ContainsAny(id, "/\\"):
 			return "", &ArgumentError{Detail: "an id cannot contain / or \\"}
+		case len(id) > maxPathID:
+			return "", &ArgumentError{Detail: fmt.Sprintf("an id cannot be longer than %d characters", maxPathID)}
 		}
 		args[i] = url.PathEscape(id)
 	}

@@ -79,7 +79,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		logTo = cfg.logTo
 	}
 	log := zerolog.New(logTo).Level(zerolog.WarnLevel)
-	limits := graph.Limits{MaxComplexity: 100000, MaxDepth: 15, MaxEntities: 500}
+	limits := serverDefaultLimits // every test runs under the limits a server has by default
 	if cfg.limits != nil {
 		limits = *cfg.limits
 	}

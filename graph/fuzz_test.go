@@ -2,12 +2,14 @@ package graph_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // FuzzGraphQLRequest sends arbitrary POST /graphql bodies (or arbitrary documents in a
@@ -34,14 +36,18 @@ func FuzzGraphQLRequest(f *testing.F) {
 		f.Add([]byte(q), true)
 	}
 	var logs syncBuffer
-	e := newEnv(f, withLimits(hostileLimits), withLogTo(&logs))
+	e := newEnv(f, withLimits(serverDefaultLimits), withLogTo(&logs))
 	f.Fuzz(func(t *testing.T, in []byte, asQuery bool) {
 		body := in
 		if asQuery {
 			body, _ = json.Marshal(map[string]string{"query": string(in)})
 		}
 		before := e.fake.TotalCalls()
-		req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/graphql", bytes.NewReader(body))
+		// The server bounds every request (REQUEST_TIMEOUT); so does the fuzzer: a request may
+		// wait for Gladly's report limit (10 a minute), which fuzzed createReport calls reach.
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+		defer cancel()
+		req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		rec := httptest.NewRecorder()
 		e.handler.ServeHTTP(rec, req)

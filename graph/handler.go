@@ -60,6 +60,7 @@ func NewHandler(cfg Config) http.Handler {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(introspectionSwitch{enabled: cfg.Introspection})
 	if cfg.APQ != nil {
+		srv.Use(preAPQScan{Limits: cfg.Limits})
 		srv.Use(extension.AutomaticPersistedQuery{Cache: apqCache{cache: cfg.APQ}})
 	}
 	srv.Use(limitsExtension{Limits: cfg.Limits})

@@ -1,12 +1,16 @@
 package graph_test
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/99designs/gqlgen/graphql/introspection"
 
 	"github.com/gladgraph/gladgraph/graph"
 	"github.com/gladgraph/gladgraph/graph/model"
@@ -20,8 +24,9 @@ import (
 // the body size limit (server_test.go TestGraphQLBodyLimit, transport_test.go "413"), mutations
 // over GET (http_test.go).
 
-// hostileLimits are the server's defaults (config.go).
-var hostileLimits = graph.Limits{MaxComplexity: 100000, MaxDepth: 15, MaxEntities: 500, MaxAliases: 50, MaxTokens: 2000}
+// serverDefaultLimits are the server's defaults (config.go); newEnv uses them, so every test of
+// this package (the README's examples included) runs within them.
+var serverDefaultLimits = graph.Limits{MaxComplexity: 100000, MaxDepth: 15, MaxEntities: 500, MaxAliases: 50, MaxTokens: 2000}
 
 // repeat joins n copies of f(i) with sep.
 func repeat(n int, sep string, f func(i int) string) string {
@@ -79,7 +84,7 @@ func TestHostileInputIsRefusedBeforeGladly(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t, withLimits(hostileLimits))
+			e := newEnv(t, withLimits(serverDefaultLimits))
 			body, ok := tc.body.(string)
 			if !ok {
 				b, err := json.Marshal(tc.body)
@@ -119,7 +124,7 @@ func TestHostileInputIsRefusedBeforeGladly(t *testing.T) {
 // The limits are what the configuration says, and ordinary documents stay well within them.
 func TestHostileLimitsLeaveOrdinaryDocumentsAlone(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, withLimits(hostileLimits))
+	e := newEnv(t, withLimits(serverDefaultLimits))
 	// 50 aliases are allowed, 51 are not; colons inside arguments and variable definitions are
 	// not aliases.
 	fifty := "query($id: ID! = \"x\") { " + repeat(50, " ", func(i int) string { return fmt.Sprintf("a%d: user(id: $id) { id }", i) }) + " }"
@@ -129,23 +134,34 @@ func TestHostileLimitsLeaveOrdinaryDocumentsAlone(t *testing.T) {
 	if resp := e.do(t, "{ "+repeat(51, " ", func(i int) string { return fmt.Sprintf("a%d: __typename", i) })+" }", nil); len(resp.Errors) == 0 {
 		t.Errorf("51 aliases accepted")
 	}
+	// The full introspection query tools send fits.
+	var schema struct {
+		Schema struct {
+			Types []namedNode `json:"types"`
+		} `json:"__schema"`
+	}
+	e.query(t, introspection.Query, nil, &schema)
+	if len(schema.Schema.Types) < 50 {
+		t.Errorf("introspection: %d types", len(schema.Schema.Types))
+	}
 	// Comments are not tokens.
 	if resp := e.do(t, "# "+strings.Repeat("x ", 5000)+"\n{ __typename }", nil); len(resp.Errors) != 0 {
 		t.Errorf("a long comment: %v", resp.Errors)
 	}
 	// Limits of 0 switch the scan off.
-	off := newEnv(t)
+	off := newEnv(t, withLimits(graph.Limits{MaxComplexity: 100000, MaxDepth: 15, MaxEntities: 500}))
 	if resp := off.do(t, "{ "+repeat(100, " ", func(i int) string { return fmt.Sprintf("a%d: __typename", i) })+" }", nil); len(resp.Errors) != 0 {
 		t.Errorf("no alias limit configured: %v", resp.Errors)
 	}
 }
 
 // Ids that would change Gladly's URL path ("..", ".", a slash) are refused locally: gladgraph
-// never sends GET /api/v1/customer-profiles/.. (= /api/v1/) with its credentials.
+// never sends GET /api/v1/customer-profiles/.. (= /api/v1/) with its credentials. Nor does it
+// send a 900 kB id in a request line.
 func TestIDsCannotEscapeTheirPath(t *testing.T) {
 	t.Parallel()
-	for _, id := range []string{"..", ".", "a/b", "../organization", `a\b`, "%2e%2e"} {
-		t.Run(id, func(t *testing.T) {
+	for _, id := range []string{"..", ".", "a/b", "../organization", `a\b`, "%2e%2e", strings.Repeat("x", 900_000)} {
+		t.Run(fmt.Sprintf("%.20s", id), func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t)
 			resp := e.do(t, `query($id: ID!) { contact(id: $id) { id } ticket(id: $id) { id } conversation(id: $id) { id } }`, map[string]any{"id": id})
@@ -237,5 +253,70 @@ func TestMalformedRepresentationsAreRefused(t *testing.T) {
 			}
 			assertNothingSent(t, e)
 		})
+	}
+}
+
+// Requests refused before any operation runs — by the transport, the limits or gqlgen itself —
+// carry exactly one Cache-Control, no-store, and no 5xx (an earlier attempt saw the Cache-Control
+// middleware fail on such paths).
+func TestEarlyRefusalsAreNeverCached(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	tests := []struct {
+		name, method, body string
+		headers            map[string]string
+	}{
+		{"OPTIONS", http.MethodOptions, "", nil},
+		{"HEAD", http.MethodHead, "", nil},
+		{"PUT", http.MethodPut, `{"query":"{ __typename }"}`, map[string]string{"Content-Type": "application/json"}},
+		{"text/plain", http.MethodPost, `{"query":"{ __typename }"}`, map[string]string{"Content-Type": "text/plain"}},
+		{"websocket upgrade", http.MethodGet, "", map[string]string{"Upgrade": "websocket", "Connection": "Upgrade"}},
+		{"batched", http.MethodPost, `[{"query":"{ __typename }"}]`, map[string]string{"Content-Type": "application/json"}},
+		{"over the token limit", http.MethodPost, `{"query":"{ ` + strings.Repeat("__typename ", 3000) + `}"}`, map[string]string{"Content-Type": "application/json"}},
+		{"over the depth limit", http.MethodPost, `{"query":"{ ticket(id: \"t\") ` + nested(6, "{ contact { tickets { nodes ", "{ id }", "} } }") + ` }"}`, map[string]string{"Content-Type": "application/json"}},
+		{"unknown operation name", http.MethodPost, `{"query":"query A { __typename }","operationName":"B"}`, map[string]string{"Content-Type": "application/json"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			rec := e.raw(t, tc.method, "/graphql", []byte(tc.body), tc.headers)
+			if rec.Code >= 500 {
+				t.Errorf("status %d: %s", rec.Code, rec.Body)
+			}
+			if cc := rec.Header().Values("Cache-Control"); len(cc) != 1 || cc[0] != "no-store" {
+				t.Errorf("Cache-Control %q, want one no-store", cc)
+			}
+		})
+	}
+	t.Cleanup(func() { assertNothingSent(t, e) }) // after the parallel subtests
+}
+
+// A document over the limits sent for registration as an automatic persisted query is refused
+// before it is stored: its hash stays unknown, and the cache holds nothing of it.
+func TestOversizedPersistedQueriesAreNotStored(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	query := "{ " + strings.Repeat("__typename ", 5000) + "}"
+	sum := sha256.Sum256([]byte(query))
+	hash := hex.EncodeToString(sum[:])
+	send := func(withQuery bool) gqlResponse {
+		body := map[string]any{"extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hash}}}
+		if withQuery {
+			body["query"] = query
+		}
+		b, _ := json.Marshal(body)
+		rec := e.raw(t, http.MethodPost, "/graphql", b, map[string]string{"Content-Type": "application/json"})
+		var resp gqlResponse
+		_ = json.Unmarshal(rec.Body.Bytes(), &resp)
+		return resp
+	}
+	if resp := send(true); len(resp.Errors) == 0 || !strings.Contains(resp.Errors[0].Message, "tokens") {
+		t.Fatalf("registration of an oversized document: %+v", resp.Errors)
+	}
+	if resp := send(false); len(resp.Errors) == 0 || resp.Errors[0].Message != "PersistedQueryNotFound" {
+		t.Errorf("the oversized document was stored: %+v", resp.Errors)
+	}
+	if vals, _, _ := e.cache.Get(t.Context(), []string{"apq:" + hash}); len(vals) > 0 && vals[0] != nil {
+		t.Errorf("the cache holds %d bytes for the refused document", len(vals[0]))
 	}
 }

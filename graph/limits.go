@@ -66,10 +66,31 @@ const maxNameLength = 256
 // name followed by a colon outside parentheses, where arguments and variable definitions live).
 // A document the lexer cannot read is left for the parser to report.
 func (l limitsExtension) MutateOperationParameters(_ context.Context, p *graphql.RawParams) *gqlerror.Error {
+	return l.scan(p.Query)
+}
+
+// preAPQScan runs the same scan before automatic persisted queries: a document over the limits
+// sent for registration is refused before it is stored (limitsExtension scans again after APQ
+// has filled in the documents sent by hash only).
+type preAPQScan struct{ Limits }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationParameterMutator
+} = preAPQScan{}
+
+func (preAPQScan) ExtensionName() string                   { return "GladgraphLimitsBeforeAPQ" }
+func (preAPQScan) Validate(graphql.ExecutableSchema) error { return nil }
+func (l preAPQScan) MutateOperationParameters(_ context.Context, p *graphql.RawParams) *gqlerror.Error {
+	return l.scan(p.Query)
+}
+
+// scan checks a document's tokens, aliases and names against the limits.
+func (l Limits) scan(query string) *gqlerror.Error {
 	if l.MaxTokens <= 0 && l.MaxAliases <= 0 {
 		return nil
 	}
-	lex := lexer.New(&ast.Source{Input: p.Query})
+	lex := lexer.New(&ast.Source{Input: query})
 	tokens, aliases, parens := 0, 0, 0
 	prevName := false
 	for {

@@ -74,8 +74,10 @@ func (s *MediaSigner) Verify(itemID, exp, sig string) error {
 	if err != nil || expAt <= 0 || strconv.FormatInt(expAt, 10) != exp {
 		return ErrMediaURLMalformed // only the canonical form was ever signed
 	}
-	got, err := base64.RawURLEncoding.DecodeString(sig)
-	if err != nil || len(got) != sha256.Size {
+	// The decoder skips newlines and, unless strict, ignores padding bits: only the one
+	// encoding Sign gives is a signature, so that a signed URL has no variants.
+	got, err := base64.RawURLEncoding.Strict().DecodeString(sig)
+	if err != nil || len(got) != sha256.Size || base64.RawURLEncoding.EncodeToString(got) != sig {
 		return ErrMediaURLMalformed
 	}
 	if !hmac.Equal(got, s.mac(itemID, exp)) {

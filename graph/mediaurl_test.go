@@ -10,7 +10,7 @@ import (
 
 var testKey = []byte("0123456789abcdef0123456789abcdef")
 
-func parts(t *testing.T, raw string) (id, exp, sig string) {
+func parts(t testing.TB, raw string) (id, exp, sig string) {
 	t.Helper()
 	u, err := url.Parse(raw)
 	if err != nil {
