@@ -96,7 +96,9 @@ type Factory struct {
 // FactoryOption configures a Factory.
 type FactoryOption func(*Factory)
 
-// WithWait sets how long a loader collects keys before fetching them (default 2 ms).
+// WithWait sets how long a loader collects keys before fetching them (default 1 ms: the resolvers
+// of one level call Load well within it, and every level of a query pays it once — the bench
+// measured contact360 warm at 17 ms with 2 ms, 12 ms with 1 ms, with no extra Gladly call).
 func WithWait(d time.Duration) FactoryOption { return func(f *Factory) { f.wait = d } }
 
 // WithBatchCapacity caps the keys of one batch (default 500).
@@ -110,7 +112,7 @@ func Naive() FactoryOption { return func(f *Factory) { f.naive = true } }
 
 // NewFactory returns a factory of loaders over client and store.
 func NewFactory(client *gladly.Client, store *Store, opts ...FactoryOption) *Factory {
-	f := &Factory{store: store, client: client, wait: 2 * time.Millisecond, batch: 500}
+	f := &Factory{store: store, client: client, wait: time.Millisecond, batch: 500}
 	for _, o := range opts {
 		o(f)
 	}
