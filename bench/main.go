@@ -40,6 +40,8 @@ type config struct {
 	cpuProfile  string
 	redisURL    string
 	verbose     bool
+	wait        time.Duration // loaders' batch wait (0: the default)
+	fetchConc   int           // the store's fetch concurrency (0: the default)
 	progress    io.Writer
 }
 
@@ -58,6 +60,8 @@ func main() {
 	flag.StringVar(&queries, "queries", "", "comma-separated queries to run (default: all)")
 	flag.StringVar(&modes, "modes", "", "comma-separated modes to run (default: all)")
 	flag.IntVar(&cfg.maxSamples, "samples", 200, "most latency samples per cell")
+	flag.DurationVar(&cfg.wait, "wait", 0, "the loaders' batch wait (default: gladgraph's)")
+	flag.IntVar(&cfg.fetchConc, "fetch-concurrency", 0, "the response cache's Gladly calls at once per batch (default: gladgraph's)")
 	flag.BoolVar(&cfg.verbose, "v", false, "log each cell's Gladly calls by operation")
 	flag.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured runs to this file (go tool pprof)")
 	flag.Parse()

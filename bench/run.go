@@ -12,6 +12,7 @@ import (
 
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
+	"github.com/gladgraph/gladgraph/loaders"
 )
 
 // row is one query in one mode.
@@ -110,7 +111,14 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := buildStack(stackConfig{fake: fake, rdb: rdb, ns: ns, limiter: limiter})
+	sc := stackConfig{fake: fake, rdb: rdb, ns: ns, limiter: limiter}
+	if cfg.wait > 0 {
+		sc.factoryOpts = append(sc.factoryOpts, loaders.WithWait(cfg.wait))
+	}
+	if cfg.fetchConc > 0 {
+		sc.storeOpts = append(sc.storeOpts, loaders.WithFetchConcurrency(cfg.fetchConc))
+	}
+	st, err := buildStack(sc)
 	if err != nil {
 		return nil, err
 	}
