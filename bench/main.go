@@ -40,6 +40,7 @@ type config struct {
 	cpuProfile  string
 	redisURL    string
 	verbose     bool
+	trace       bool
 	wait        time.Duration // loaders' batch wait (0: the default)
 	fetchConc   int           // the store's fetch concurrency (0: the default)
 	progress    io.Writer
@@ -62,6 +63,7 @@ func main() {
 	flag.IntVar(&cfg.maxSamples, "samples", 200, "most latency samples per cell")
 	flag.DurationVar(&cfg.wait, "wait", 0, "the loaders' batch wait (default: gladgraph's)")
 	flag.IntVar(&cfg.fetchConc, "fetch-concurrency", 0, "the response cache's Gladly calls at once per batch (default: gladgraph's)")
+	flag.BoolVar(&cfg.trace, "trace", false, "after each cell, run one more operation and log when each of its Gladly calls arrived")
 	flag.BoolVar(&cfg.verbose, "v", false, "log each cell's Gladly calls by operation")
 	flag.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured runs to this file (go tool pprof)")
 	flag.Parse()

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -188,6 +189,11 @@ func run(ctx context.Context, cfg config) (*report, error) {
 			if cfg.verbose {
 				cfg.logf("bench: %s/%s: Gladly calls in the cell by operation: %v", q.name, mode, diffCalls(byOp, fake.CallsByOp()))
 			}
+			if cfg.trace {
+				if err := traceOne(ctx, cfg, r, fake, win); err != nil {
+					return nil, err
+				}
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -272,4 +278,29 @@ func diffCalls(before, after map[string]int) map[string]int {
 		}
 	}
 	return out
+}
+
+// traceOne runs one operation and logs when each of its Gladly calls arrived, from the start:
+// where an operation's time goes between the hops.
+func traceOne(ctx context.Context, cfg config, r *opRunner, fake *gladlytest.Server, win *window) error {
+	if err := win.empty(ctx); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	if err := r.run(ctx); err != nil {
+		return err
+	}
+	total := time.Since(t0)
+	var b strings.Builder
+	n := 0
+	for _, req := range fake.Requests() {
+		if req.Time.Before(t0) {
+			continue
+		}
+		n++
+		fmt.Fprintf(&b, " %s@%.1f", req.Op, ms(req.Time.Sub(t0)))
+	}
+	win.add(time.Now(), n)
+	cfg.logf("bench: trace %s/%s: %.1f ms, %d calls:%s", r.q.name, r.mode, ms(total), n, b.String())
+	return nil
 }
