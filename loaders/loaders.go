@@ -104,10 +104,11 @@ func WithWait(d time.Duration) FactoryOption { return func(f *Factory) { f.wait 
 // WithBatchCapacity caps the keys of one batch (default 500).
 func WithBatchCapacity(n int) FactoryOption { return func(f *Factory) { f.batch = n } }
 
-// Naive makes loaders fetch one key at a time with no per-request memory, and directory objects
-// (agents, teams, inboxes, topics) one by one by id instead of from their organization-wide
-// list: the N+1 baseline of the benchmark, what resolvers calling Gladly field by field would
-// do. (Pair it with a Store built WithoutCache.)
+// Naive makes loaders fetch one key at a time with no per-request memory (organization-wide lists
+// are fetched again by every field that needs one), and directory objects (agents, teams,
+// inboxes, topics) one by one by id instead of from their organization-wide list: the N+1
+// baseline of the benchmark, what resolvers calling Gladly field by field would do. (Pair it
+// with a Store built WithoutCache.)
 func Naive() FactoryOption { return func(f *Factory) { f.naive = true } }
 
 // NewFactory returns a factory of loaders over client and store.
