@@ -52,7 +52,7 @@ func main() {
 		conc, queries, modes string
 	)
 	flag.BoolVar(&cfg.json, "json", false, "print the results as a JSON array instead of a markdown table")
-	flag.BoolVar(&cfg.quick, "quick", false, "a smaller run (under 45 s): fewer samples, concurrency 1 and 8, naive mode on contact360 only")
+	flag.BoolVar(&cfg.quick, "quick", false, "a smaller run (under 45 s): 400 ms budgets, concurrency 1 and 8, every mode of contact360, no entities")
 	flag.StringVar(&conc, "concurrency", "1,8,32", "concurrency levels of the throughput runs")
 	flag.DurationVar(&cfg.latency, "latency", 20*time.Millisecond, "the fake Gladly's latency per call")
 	flag.DurationVar(&cfg.jitter, "jitter", 5*time.Millisecond, "± uniform jitter on that latency")
@@ -74,7 +74,7 @@ func main() {
 	cfg.minSamples = 3
 	if cfg.quick {
 		if !isSet("duration") {
-			cfg.duration = 700 * time.Millisecond
+			cfg.duration = 400 * time.Millisecond
 		}
 		if !isSet("concurrency") {
 			cfg.concurrency = []int{1, 8}
