@@ -40,6 +40,9 @@ type config struct {
 	cpuProfile  string
 	redisURL    string
 	verbose     bool
+	trace       bool
+	wait        time.Duration // loaders' batch wait (0: the default)
+	fetchConc   int           // the store's fetch concurrency (0: the default)
 	progress    io.Writer
 }
 
@@ -49,7 +52,7 @@ func main() {
 		conc, queries, modes string
 	)
 	flag.BoolVar(&cfg.json, "json", false, "print the results as a JSON array instead of a markdown table")
-	flag.BoolVar(&cfg.quick, "quick", false, "a smaller run (under 45 s): fewer samples, concurrency 1 and 8, naive mode on contact360 only")
+	flag.BoolVar(&cfg.quick, "quick", false, "a smaller run (under 45 s): 400 ms budgets, concurrency 1 and 8, every mode of contact360, no entities")
 	flag.StringVar(&conc, "concurrency", "1,8,32", "concurrency levels of the throughput runs")
 	flag.DurationVar(&cfg.latency, "latency", 20*time.Millisecond, "the fake Gladly's latency per call")
 	flag.DurationVar(&cfg.jitter, "jitter", 5*time.Millisecond, "± uniform jitter on that latency")
@@ -58,6 +61,9 @@ func main() {
 	flag.StringVar(&queries, "queries", "", "comma-separated queries to run (default: all)")
 	flag.StringVar(&modes, "modes", "", "comma-separated modes to run (default: all)")
 	flag.IntVar(&cfg.maxSamples, "samples", 200, "most latency samples per cell")
+	flag.DurationVar(&cfg.wait, "wait", 0, "the loaders' batch wait (default: gladgraph's)")
+	flag.IntVar(&cfg.fetchConc, "fetch-concurrency", 0, "the response cache's Gladly calls at once per batch (default: gladgraph's)")
+	flag.BoolVar(&cfg.trace, "trace", false, "after each cell, run one more operation and log when each of its Gladly calls arrived")
 	flag.BoolVar(&cfg.verbose, "v", false, "log each cell's Gladly calls by operation")
 	flag.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured runs to this file (go tool pprof)")
 	flag.Parse()
@@ -68,7 +74,7 @@ func main() {
 	cfg.minSamples = 3
 	if cfg.quick {
 		if !isSet("duration") {
-			cfg.duration = 700 * time.Millisecond
+			cfg.duration = 400 * time.Millisecond
 		}
 		if !isSet("concurrency") {
 			cfg.concurrency = []int{1, 8}

@@ -114,13 +114,16 @@ type latencyPlan struct {
 // is where operations share it).
 func measureLatency(ctx context.Context, r *opRunner, calls func() int, win *window, plan latencyPlan) (latencyResult, error) {
 	var res latencyResult
+	if err := win.empty(ctx); err != nil { // what earlier cells left in Gladly's window
+		return res, err
+	}
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	startCalls := calls()
 	start := time.Now()
 	var waited time.Duration
-	last := win.rate // the first operation waits for an empty window
+	last := 0
 	for len(res.samples) < plan.maxSamples && (len(res.samples) < plan.minSamples || time.Since(start)-waited < plan.duration) {
 		w0 := time.Now()
 		if err := win.room(ctx, last); err != nil {

@@ -19,8 +19,9 @@ import (
 
 // The modes, in the order they run for each query.
 //
-//   - naive: loaders with batch capacity 1, no per-request memory, directory objects read one by
-//     one by id, no shared cache — the N+1 a resolver-per-field server makes.
+//   - naive: loaders with batch capacity 1 and no per-request memory (an organization-wide list
+//     is fetched again by every field that needs it), directory objects read one by one by id, no
+//     shared cache — the N+1 a resolver-per-field server makes.
 //   - batched: gladgraph's loaders (batching, per-request memory, org-wide lists), no shared cache.
 //   - cold: gladgraph as deployed, over Redis, every operation seeing an empty Redis (a key
 //     namespace of its own). Identical fetches in flight at the same moment are still collapsed

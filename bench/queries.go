@@ -108,7 +108,10 @@ const entitiesQuery = `query Entities($representations: [_Any!]!) {
 // the task were read by the payloads and are cached by then.
 // Batched (12): no shared cache, so the re-read also reads the profile and the task again.
 // Warm (8): the conversations list and the agents are cached and no write changed them.
-// Hops (4, one per sequential step): the writes run one after another as a mutation's fields must.
+// Hops (8): a mutation's fields run one after another, and each write is followed by the read
+// of its payload (POST /tasks → GET /tasks/{id} → POST comment → GET comment → PATCH profile →
+// GET profile); the re-read then needs the comment list (with the task and conversation lists
+// beside it) before the comment authors (agents).
 const mutationQuery = `mutation Mix($contactId: ID!, $ticketId: ID!, $dueAt: DateTime!, $inboxId: ID!, $agentId: ID!, $name: String!) {
   createTicket(input: {id: $ticketId, contactId: $contactId, description: "Call back about the bench order", dueAt: $dueAt, inboxId: $inboxId, assigneeUserId: $agentId}) {
     ticket { id status } userErrors { code message }
@@ -203,7 +206,7 @@ func querySet(f fixture) []querySpec {
 		{name: "entities", minimum: sameForReads(entityCount), hops: 1, op: func(int) []request {
 			return []request{{query: entitiesQuery, vars: map[string]any{"representations": reps}, check: checkEntities}}
 		}},
-		{name: "mutation", minimum: map[string]int{"naive": 12, "batched": 12, "cold": 10, "warm": 8}, hops: 4, writes: true,
+		{name: "mutation", minimum: map[string]int{"naive": 12, "batched": 12, "cold": 10, "warm": 8}, hops: 8, writes: true,
 			op: func(i int) []request {
 				ticket := fmt.Sprintf("bench-%s-%d", f.runID, i)
 				return []request{

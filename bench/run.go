@@ -7,11 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
+	"github.com/gladgraph/gladgraph/loaders"
 )
 
 // row is one query in one mode.
@@ -110,7 +112,14 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := buildStack(stackConfig{fake: fake, rdb: rdb, ns: ns, limiter: limiter})
+	sc := stackConfig{fake: fake, rdb: rdb, ns: ns, limiter: limiter}
+	if cfg.wait > 0 {
+		sc.factoryOpts = append(sc.factoryOpts, loaders.WithWait(cfg.wait))
+	}
+	if cfg.fetchConc > 0 {
+		sc.storeOpts = append(sc.storeOpts, loaders.WithFetchConcurrency(cfg.fetchConc))
+	}
+	st, err := buildStack(sc)
 	if err != nil {
 		return nil, err
 	}
@@ -179,6 +188,11 @@ func run(ctx context.Context, cfg config) (*report, error) {
 			row, err := measureCell(ctx, cfg, q, mode, r, calls, win)
 			if cfg.verbose {
 				cfg.logf("bench: %s/%s: Gladly calls in the cell by operation: %v", q.name, mode, diffCalls(byOp, fake.CallsByOp()))
+			}
+			if cfg.trace {
+				if err := traceOne(ctx, cfg, r, fake, win); err != nil {
+					return nil, err
+				}
 			}
 			if err != nil {
 				return nil, err
@@ -264,4 +278,29 @@ func diffCalls(before, after map[string]int) map[string]int {
 		}
 	}
 	return out
+}
+
+// traceOne runs one operation and logs when each of its Gladly calls arrived, from the start:
+// where an operation's time goes between the hops.
+func traceOne(ctx context.Context, cfg config, r *opRunner, fake *gladlytest.Server, win *window) error {
+	if err := win.empty(ctx); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	if err := r.run(ctx); err != nil {
+		return err
+	}
+	total := time.Since(t0)
+	var b strings.Builder
+	n := 0
+	for _, req := range fake.Requests() {
+		if req.Time.Before(t0) {
+			continue
+		}
+		n++
+		fmt.Fprintf(&b, " %s@%.1f", req.Op, ms(req.Time.Sub(t0)))
+	}
+	win.add(time.Now(), n)
+	cfg.logf("bench: trace %s/%s: %.1f ms, %d calls:%s", r.q.name, r.mode, ms(total), n, b.String())
+	return nil
 }

@@ -25,6 +25,10 @@ func (r *conversationResolver) Contact(ctx context.Context, obj *model.Conversat
 	return loadContact(ctx, obj.CustomerID)
 }
 
+func (r *conversationResolver) Assignee(ctx context.Context, obj *model.Conversation) (*model.Assignee, error) {
+	return obj.Assignee(), nil
+}
+
 func (r *conversationResolver) Inbox(ctx context.Context, obj *model.Conversation) (*model.Inbox, error) {
 	if obj.InboxID == "" {
 		return nil, nil
@@ -71,6 +75,14 @@ func (r *conversationItemResolver) Conversation(ctx context.Context, obj *model.
 	}
 	c, err := loaders.For(ctx).Conversations.Load(ctx, obj.ConversationID)
 	return model.NewConversation(c), err
+}
+
+func (r *conversationItemResolver) Initiator(ctx context.Context, obj *model.ConversationItem) (*model.Actor, error) {
+	return obj.Initiator(), nil
+}
+
+func (r *conversationItemResolver) Responder(ctx context.Context, obj *model.ConversationItem) (*model.Actor, error) {
+	return obj.Responder(), nil
 }
 
 func (r *conversationItemResolver) Transcript(ctx context.Context, obj *model.ConversationItem) (*model.VoiceTranscript, error) {

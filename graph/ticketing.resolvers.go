@@ -319,6 +319,10 @@ func (r *ticketResolver) Contact(ctx context.Context, obj *model.Ticket) (*model
 	return model.NewContact(c), err
 }
 
+func (r *ticketResolver) Assignee(ctx context.Context, obj *model.Ticket) (*model.Assignee, error) {
+	return obj.Assignee(), nil
+}
+
 func (r *ticketResolver) Assignees(ctx context.Context, obj *model.Ticket, first *int, after *string, last *int, before *string) (*model.Connection[*model.User], error) {
 	var users []*gladly.Agent
 	if a := obj.Task.Assignee; a != nil && a.AgentID != "" {
@@ -331,6 +335,10 @@ func (r *ticketResolver) Assignees(ctx context.Context, obj *model.Ticket, first
 		}
 	}
 	return connOfItems(users, false, model.NewUser, pageArgs(first, after, last, before))
+}
+
+func (r *ticketResolver) Creator(ctx context.Context, obj *model.Ticket) (*model.Actor, error) {
+	return obj.Creator(), nil
 }
 
 func (r *ticketResolver) Comments(ctx context.Context, obj *model.Ticket, first *int, after *string, last *int, before *string) (*model.Connection[*model.Comment], error) {

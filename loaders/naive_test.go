@@ -22,11 +22,16 @@ func TestNaiveLoadersCallOncePerRead(t *testing.T) {
 	if _, err := l.Inboxes.Load(ctx, gladlytest.DemoInboxID("Email")); err != nil {
 		t.Fatal(err)
 	}
+	for range 2 {
+		if _, err := l.AllTopics(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
 	ids := demoContactIDs(t, r, 3)
 	if _, err := l.Contacts.LoadAll(ctx, append(ids, ids[0])); err != nil {
 		t.Fatal(err)
 	}
-	for op, want := range map[string]int{"getAgent": 2, "getAgents": 0, "getInbox": 1, "getInboxes": 0, "getCustomer": 4} {
+	for op, want := range map[string]int{"getAgent": 2, "getAgents": 0, "getInbox": 1, "getInboxes": 0, "getCustomer": 4, "getTopics": 2} {
 		if got := r.srv.Calls(op); got != want {
 			t.Errorf("%s: %d calls, want %d", op, got, want)
 		}

@@ -60,13 +60,18 @@ type Store struct {
 	disabled    bool // naive mode: no shared cache, no collapsing
 }
 
+// defaultFetchConcurrency: see WithFetchConcurrency.
+const defaultFetchConcurrency = 100
+
 // StoreOption configures a Store.
 type StoreOption func(*Store)
 
 // WithTTLs sets the TTL per class.
 func WithTTLs(t TTLs) StoreOption { return func(s *Store) { s.ttl = t } }
 
-// WithFetchConcurrency bounds the Gladly calls one batch makes at once (default 8).
+// WithFetchConcurrency bounds the Gladly calls one batch makes at once (default 100). The
+// client's rate limiter is what paces them: this bound only caps the goroutines of one batch, so
+// that a batch of 100 entities costs one round trip rather than 100 ÷ n.
 func WithFetchConcurrency(n int) StoreOption { return func(s *Store) { s.concurrency = max(n, 1) } }
 
 // WithoutCache makes every read go to Gladly (the benchmark's naive mode).
@@ -74,7 +79,7 @@ func WithoutCache() StoreOption { return func(s *Store) { s.disabled = true } }
 
 // NewStore returns a Store over cache.
 func NewStore(cache Cache, opts ...StoreOption) *Store {
-	s := &Store{cache: cache, ttl: DefaultTTLs(), concurrency: 8}
+	s := &Store{cache: cache, ttl: DefaultTTLs(), concurrency: defaultFetchConcurrency}
 	for _, o := range opts {
 		o(s)
 	}
@@ -152,10 +157,16 @@ func (s *Store) getMany(ctx context.Context, class Class, keys []string, fetch f
 	stats.ObserveTTL(ttl)
 
 	if s.disabled || ttl <= 0 { // a class with no TTL is not cached
-		for i, k := range keys {
-			out[i], errs[i] = fetch(ctx, k)
-		}
 		stats.AddCacheMisses(len(keys))
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(s.concurrency)
+		for i, k := range keys {
+			g.Go(func() error {
+				out[i], errs[i] = fetch(gctx, k)
+				return nil
+			})
+		}
+		_ = g.Wait()
 		return out, errs
 	}
 

@@ -23,7 +23,7 @@ type ChatMessageContentResolver interface {
 }
 type ConversationResolver interface {
 	Contact(ctx context.Context, obj *model.Conversation) (*model.Contact, error)
-
+	Assignee(ctx context.Context, obj *model.Conversation) (*model.Assignee, error)
 	Inbox(ctx context.Context, obj *model.Conversation) (*model.Inbox, error)
 	Topics(ctx context.Context, obj *model.Conversation, first *int, after *string, last *int, before *string) (*model.Connection[*model.Topic], error)
 
@@ -35,6 +35,9 @@ type ConversationCustomAttributeResolver interface {
 type ConversationItemResolver interface {
 	Contact(ctx context.Context, obj *model.ConversationItem) (*model.Contact, error)
 	Conversation(ctx context.Context, obj *model.ConversationItem) (*model.Conversation, error)
+
+	Initiator(ctx context.Context, obj *model.ConversationItem) (*model.Actor, error)
+	Responder(ctx context.Context, obj *model.ConversationItem) (*model.Actor, error)
 
 	Transcript(ctx context.Context, obj *model.ConversationItem) (*model.VoiceTranscript, error)
 	Media(ctx context.Context, obj *model.ConversationItem) (*model.ConversationItemMedia, error)
@@ -496,7 +499,7 @@ func (ec *executionContext) _Conversation_assignee(ctx context.Context, field gr
 			return ec.fieldContext_Conversation_assignee(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Assignee(), nil
+			return ec.Resolvers.Conversation().Assignee(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Assignee) graphql.Marshaler {
@@ -511,7 +514,7 @@ func (ec *executionContext) fieldContext_Conversation_assignee(_ context.Context
 		Object:     "Conversation",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Assignee(ctx, field)
 		},
@@ -1249,7 +1252,7 @@ func (ec *executionContext) _ConversationItem_initiator(ctx context.Context, fie
 			return ec.fieldContext_ConversationItem_initiator(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Initiator(), nil
+			return ec.Resolvers.ConversationItem().Initiator(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Actor) graphql.Marshaler {
@@ -1264,7 +1267,7 @@ func (ec *executionContext) fieldContext_ConversationItem_initiator(_ context.Co
 		Object:     "ConversationItem",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Actor(ctx, field)
 		},
@@ -1281,7 +1284,7 @@ func (ec *executionContext) _ConversationItem_responder(ctx context.Context, fie
 			return ec.fieldContext_ConversationItem_responder(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Responder(), nil
+			return ec.Resolvers.ConversationItem().Responder(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Actor) graphql.Marshaler {
@@ -1296,7 +1299,7 @@ func (ec *executionContext) fieldContext_ConversationItem_responder(_ context.Co
 		Object:     "ConversationItem",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Actor(ctx, field)
 		},
@@ -4452,10 +4455,11 @@ func (ec *executionContext) _Conversation(ctx context.Context, sel ast.Selection
 					return ec._Conversation_contact(ctx, field, obj)
 				})
 		case "assignee":
-			out.Values[i] = ec._Conversation_assignee(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Conversation_assignee(ctx, field, obj)
+				})
 		case "inbox":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -4733,15 +4737,17 @@ func (ec *executionContext) _ConversationItem(ctx context.Context, sel ast.Selec
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "initiator":
-			out.Values[i] = ec._ConversationItem_initiator(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ConversationItem_initiator(ctx, field, obj)
+				})
 		case "responder":
-			out.Values[i] = ec._ConversationItem_responder(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ConversationItem_responder(ctx, field, obj)
+				})
 		case "content":
 			out.Values[i] = ec._ConversationItem_content(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

@@ -27,9 +27,9 @@ type ContactResolver interface {
 }
 type TicketResolver interface {
 	Contact(ctx context.Context, obj *model.Ticket) (*model.Contact, error)
-
+	Assignee(ctx context.Context, obj *model.Ticket) (*model.Assignee, error)
 	Assignees(ctx context.Context, obj *model.Ticket, first *int, after *string, last *int, before *string) (*model.Connection[*model.User], error)
-
+	Creator(ctx context.Context, obj *model.Ticket) (*model.Actor, error)
 	Comments(ctx context.Context, obj *model.Ticket, first *int, after *string, last *int, before *string) (*model.Connection[*model.Comment], error)
 }
 
@@ -1811,7 +1811,7 @@ func (ec *executionContext) _Ticket_assignee(ctx context.Context, field graphql.
 			return ec.fieldContext_Ticket_assignee(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Assignee(), nil
+			return ec.Resolvers.Ticket().Assignee(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Assignee) graphql.Marshaler {
@@ -1826,7 +1826,7 @@ func (ec *executionContext) fieldContext_Ticket_assignee(_ context.Context, fiel
 		Object:     "Ticket",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Assignee(ctx, field)
 		},
@@ -1887,7 +1887,7 @@ func (ec *executionContext) _Ticket_creator(ctx context.Context, field graphql.C
 			return ec.fieldContext_Ticket_creator(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Creator(), nil
+			return ec.Resolvers.Ticket().Creator(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Actor) graphql.Marshaler {
@@ -1902,7 +1902,7 @@ func (ec *executionContext) fieldContext_Ticket_creator(_ context.Context, field
 		Object:     "Ticket",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Actor(ctx, field)
 		},
@@ -3407,10 +3407,11 @@ func (ec *executionContext) _Ticket(ctx context.Context, sel ast.SelectionSet, o
 					return ec._Ticket_contact(ctx, field, obj)
 				})
 		case "assignee":
-			out.Values[i] = ec._Ticket_assignee(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Ticket_assignee(ctx, field, obj)
+				})
 		case "assignees":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -3418,10 +3419,11 @@ func (ec *executionContext) _Ticket(ctx context.Context, sel ast.SelectionSet, o
 					return ec._Ticket_assignees(ctx, field, obj)
 				})
 		case "creator":
-			out.Values[i] = ec._Ticket_creator(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Ticket_creator(ctx, field, obj)
+				})
 		case "comments":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
