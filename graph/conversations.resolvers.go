@@ -230,7 +230,9 @@ func (r *mutationResolver) SendSms(ctx context.Context, input model.SendSmsInput
 }
 
 func (r *queryResolver) Conversation(ctx context.Context, id string) (*model.Conversation, error) {
-	c, err := loaders.For(ctx).Conversations.Load(ctx, id)
+	l := loaders.For(ctx)
+	prefetchConversation(ctx, l, id)
+	c, err := l.Conversations.Load(ctx, id)
 	return model.NewConversation(c), err
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/gladgraph/gladgraph/graph/generated"
 	"github.com/gladgraph/gladgraph/graph/model"
 	"github.com/gladgraph/gladgraph/loaders"
+	"golang.org/x/sync/errgroup"
 )
 
 func (r *assigneeResolver) Inbox(ctx context.Context, obj *model.Assignee) (*model.Inbox, error) {
@@ -90,7 +91,13 @@ func (r *mutationResolver) SetCallRecording(ctx context.Context, userID string, 
 }
 
 func (r *queryResolver) Users(ctx context.Context, first *int, after *string, last *int, before *string) (*model.Connection[*model.User], error) {
-	list, err := loaders.For(ctx).AllUsers(ctx)
+	l := loaders.For(ctx)
+	var groups errgroup.Group
+	if usersSelectGroups(ctx) {
+		groups.Go(func() error { _, err := l.AllGroups(ctx); return err }) // read alongside the users
+	}
+	list, err := l.AllUsers(ctx)
+	_ = groups.Wait() // a failure is the groups fields' to report: they read the list again
 	if err != nil {
 		return nil, err
 	}

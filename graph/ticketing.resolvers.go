@@ -277,7 +277,9 @@ func (r *queryResolver) Contact(ctx context.Context, id string) (*model.Contact,
 	if strings.TrimSpace(id) == "" {
 		return nil, nil
 	}
-	c, err := loaders.For(ctx).Contacts.Load(ctx, id)
+	l := loaders.For(ctx)
+	prefetchContact(ctx, l, id)
+	c, err := l.Contacts.Load(ctx, id)
 	return model.NewContact(c), err
 }
 

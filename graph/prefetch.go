@@ -1,0 +1,117 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/gladgraph/gladgraph/loaders"
+)
+
+// Prefetching: gqlgen resolves a child field only once its parent has resolved, so a query like
+// contact(id) { conversations } waits for the profile before it asks for the conversations, although
+// Gladly needs nothing but the id for both. A root resolver that already knows the key of a child's
+// list starts that list's load (into the same per-request loader the child reads) while it loads
+// its own object, when, and only when, the operation selects the child: one round trip of Gladly
+// latency less, never a call the query would not have made (but for an id that turns out merged or
+// missing, whose lists then answer 404 or nothing).
+
+// selected returns the fields the field being resolved selects at path (field names, followed
+// through inline fragments and fragment spreads), e.g. selected(ctx, "nodes", "groups").
+func selected(ctx context.Context, path ...string) []*ast.Field {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return nil
+	}
+	sets := []ast.SelectionSet{fc.Field.Selections}
+	var found []*ast.Field
+	for depth, name := range path {
+		found = found[:0]
+		for _, set := range sets {
+			found = appendFields(found, set, name, 0)
+		}
+		if depth == len(path)-1 {
+			break
+		}
+		sets = sets[:0]
+		for _, f := range found {
+			sets = append(sets, f.SelectionSet)
+		}
+	}
+	return found
+}
+
+// maxFragmentDepth bounds fragment spreads followed (validation already refuses cycles).
+const maxFragmentDepth = 16
+
+func appendFields(out []*ast.Field, set ast.SelectionSet, name string, depth int) []*ast.Field {
+	if depth > maxFragmentDepth {
+		return out
+	}
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Name == name && !skipped(s.Directives) {
+				out = append(out, s)
+			}
+		case *ast.InlineFragment:
+			if !skipped(s.Directives) {
+				out = appendFields(out, s.SelectionSet, name, depth+1)
+			}
+		case *ast.FragmentSpread:
+			if s.Definition != nil && !skipped(s.Directives) {
+				out = appendFields(out, s.Definition.SelectionSet, name, depth+1)
+			}
+		}
+	}
+	return out
+}
+
+// skipped reports whether @skip or @include leave a selection out for certain; a directive whose
+// condition is a variable counts as selected (a prefetch is only a head start).
+func skipped(ds ast.DirectiveList) bool {
+	for _, d := range ds {
+		arg := d.Arguments.ForName("if")
+		if arg == nil || arg.Value == nil || arg.Value.Kind != ast.BooleanValue {
+			continue
+		}
+		if (d.Name == "skip" && arg.Value.Raw == "true") || (d.Name == "include" && arg.Value.Raw == "false") {
+			return true
+		}
+	}
+	return false
+}
+
+// hasArgument reports whether a field is given the named argument.
+func hasArgument(f *ast.Field, name string) bool { return f.Arguments.ForName(name) != nil }
+
+// prefetchContact starts the loads of a contact's conversation and task lists that the operation
+// selects under contact(id).
+func prefetchContact(ctx context.Context, l *loaders.Loaders, id string) {
+	if len(selected(ctx, "conversations")) > 0 {
+		l.ContactConversations.LoadThunk(ctx, id)
+	}
+	for _, f := range selected(ctx, "tickets") {
+		if !hasArgument(f, "status") { // a status filter may need a list of its own (see ticketsOf)
+			l.ContactTasks.LoadThunk(ctx, loaders.TasksKey{ContactID: id})
+			break
+		}
+	}
+}
+
+// prefetchConversation starts the load of a conversation's timeline when the operation selects
+// items (of the whole conversation) under conversation(id).
+func prefetchConversation(ctx context.Context, l *loaders.Loaders, id string) {
+	for _, f := range selected(ctx, "items") {
+		if !hasArgument(f, "sessionId") {
+			l.ConversationItems.LoadThunk(ctx, loaders.ItemsKey{ConversationID: id})
+			return
+		}
+	}
+}
+
+// usersSelectGroups reports whether users { … groups } is selected, through nodes or edges.
+func usersSelectGroups(ctx context.Context) bool {
+	return len(selected(ctx, "nodes", "groups")) > 0 || len(selected(ctx, "edges", "node", "groups")) > 0
+}
