@@ -93,7 +93,7 @@ func (r *mutationResolver) SetCallRecording(ctx context.Context, userID string, 
 func (r *queryResolver) Users(ctx context.Context, first *int, after *string, last *int, before *string) (*model.Connection[*model.User], error) {
 	l := loaders.For(ctx)
 	var groups errgroup.Group
-	if usersSelectGroups(ctx) {
+	if usersSelectGroups(ctx, l) {
 		groups.Go(func() error { _, err := l.AllGroups(ctx); return err }) // read alongside the users
 	}
 	list, err := l.AllUsers(ctx)

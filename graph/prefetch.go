@@ -89,6 +89,9 @@ func hasArgument(f *ast.Field, name string) bool { return f.Arguments.ForName(na
 // prefetchContact starts the loads of a contact's conversation and task lists that the operation
 // selects under contact(id).
 func prefetchContact(ctx context.Context, l *loaders.Loaders, id string) {
+	if l.IsNaive() {
+		return
+	}
 	if len(selected(ctx, "conversations")) > 0 {
 		l.ContactConversations.LoadThunk(ctx, id)
 	}
@@ -103,6 +106,9 @@ func prefetchContact(ctx context.Context, l *loaders.Loaders, id string) {
 // prefetchConversation starts the load of a conversation's timeline when the operation selects
 // items (of the whole conversation) under conversation(id).
 func prefetchConversation(ctx context.Context, l *loaders.Loaders, id string) {
+	if l.IsNaive() {
+		return
+	}
 	for _, f := range selected(ctx, "items") {
 		if !hasArgument(f, "sessionId") {
 			l.ConversationItems.LoadThunk(ctx, loaders.ItemsKey{ConversationID: id})
@@ -111,7 +117,8 @@ func prefetchConversation(ctx context.Context, l *loaders.Loaders, id string) {
 	}
 }
 
-// usersSelectGroups reports whether users { … groups } is selected, through nodes or edges.
-func usersSelectGroups(ctx context.Context) bool {
-	return len(selected(ctx, "nodes", "groups")) > 0 || len(selected(ctx, "edges", "node", "groups")) > 0
+// usersSelectGroups reports whether users { … groups } is selected, through nodes or edges
+// (never for naive loaders).
+func usersSelectGroups(ctx context.Context, l *loaders.Loaders) bool {
+	return !l.IsNaive() && len(selected(ctx, "nodes", "groups")) > 0 || len(selected(ctx, "edges", "node", "groups")) > 0
 }

@@ -111,6 +111,10 @@ func WithBatchCapacity(n int) FactoryOption { return func(f *Factory) { f.batch 
 // with a Store built WithoutCache.)
 func Naive() FactoryOption { return func(f *Factory) { f.naive = true } }
 
+// IsNaive reports whether these loaders are the N+1 baseline of Naive, which starts nothing ahead
+// of the field that needs it either.
+func (l *Loaders) IsNaive() bool { return l.naive }
+
 // NewFactory returns a factory of loaders over client and store.
 func NewFactory(client *gladly.Client, store *Store, opts ...FactoryOption) *Factory {
 	f := &Factory{store: store, client: client, wait: time.Millisecond, batch: 500}
