@@ -55,6 +55,9 @@ func ParseEvent(b []byte) (*Event, error) {
 	if err := dec.Decode(&e); err != nil {
 		return nil, err
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("gladly: data after the event's JSON object")
+	}
 	if e.Type == "" {
 		return nil, errors.New("gladly: event without a type")
 	}

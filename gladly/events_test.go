@@ -273,3 +273,15 @@ func TestEventsStreamAsTheyArrive(t *testing.T) {
 		t.Errorf("stream stopped by its callback: %v after %d events; want the callback's error after 1", err, n)
 	}
 }
+
+func TestParseEventRefusesTrailingData(t *testing.T) {
+	const ev = `{"id":"e1","type":"CUSTOMER/PROFILE_UPDATED","timestamp":"2024-05-01T10:00:00.000Z","content":{"customerId":"c1"}}`
+	if _, err := gladly.ParseEvent([]byte(ev + "\n")); err != nil {
+		t.Fatalf("an event with a trailing newline: %v", err)
+	}
+	for _, bad := range []string{ev + `{"id":"e2"}`, ev + ` x`, ev + `]`} {
+		if _, err := gladly.ParseEvent([]byte(bad)); err == nil {
+			t.Errorf("ParseEvent(%q) accepted data after the object", bad)
+		}
+	}
+}
