@@ -175,10 +175,11 @@ func paramsFromBody(r *http.Request) (*graphql.RawParams, *badRequest) {
 		Variables     json.RawMessage `json:"variables"`
 		Extensions    json.RawMessage `json:"extensions"`
 	}
-	if bytes.HasPrefix(bytes.TrimSpace(body), []byte("[")) {
+	trimmed := bytes.TrimSpace(body)
+	if bytes.HasPrefix(trimmed, []byte("[")) {
 		return nil, &badRequest{http.StatusBadRequest, "batched operations (a JSON array of requests) are not supported: send one operation per request"}
 	}
-	if err := decodeOne(body, &raw); err != nil || !bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) {
+	if err := decodeOne(body, &raw); err != nil || !bytes.HasPrefix(trimmed, []byte("{")) {
 		return nil, &badRequest{http.StatusBadRequest, "the request body must be one JSON object: {\"query\": \"…\", \"variables\": {…}}"}
 	}
 	p := &graphql.RawParams{}

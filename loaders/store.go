@@ -158,15 +158,7 @@ func (s *Store) getMany(ctx context.Context, class Class, keys []string, fetch f
 
 	if s.disabled || ttl <= 0 { // a class with no TTL is not cached
 		stats.AddCacheMisses(len(keys))
-		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(s.concurrency)
-		for i, k := range keys {
-			g.Go(func() error {
-				out[i], errs[i] = fetch(gctx, k)
-				return nil
-			})
-		}
-		_ = g.Wait()
+		s.fetchEach(len(keys), func(i int) { out[i], errs[i] = fetch(ctx, keys[i]) })
 		return out, errs
 	}
 
@@ -185,15 +177,10 @@ func (s *Store) getMany(ctx context.Context, class Class, keys []string, fetch f
 		return out, errs
 	}
 
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(s.concurrency)
-	for _, i := range missing {
-		g.Go(func() error {
-			out[i], errs[i] = s.flight(gctx, class, keys[i], fetch)
-			return nil
-		})
-	}
-	_ = g.Wait()
+	s.fetchEach(len(missing), func(j int) {
+		i := missing[j]
+		out[i], errs[i] = s.flight(ctx, class, keys[i], fetch)
+	})
 
 	entries := make([]Entry, 0, len(missing))
 	for _, i := range missing {
@@ -211,6 +198,16 @@ func (s *Store) getMany(ctx context.Context, class Class, keys []string, fetch f
 	}
 	_ = s.cache.Set(ctx, at, entries) // a failed write-back costs only a later miss
 	return out, errs
+}
+
+// fetchEach runs fetch(0) … fetch(n-1), at most s.concurrency at once, and waits for them all.
+func (s *Store) fetchEach(n int, fetch func(i int)) {
+	var g errgroup.Group
+	g.SetLimit(s.concurrency)
+	for i := range n {
+		g.Go(func() error { fetch(i); return nil })
+	}
+	_ = g.Wait()
 }
 
 // flight fetches key once for every concurrent caller; each caller still stops waiting when its
