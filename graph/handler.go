@@ -59,8 +59,8 @@ func NewHandler(cfg Config) http.Handler {
 	srv.AddTransport(httpTransport{}) // GET and POST as GraphQL over HTTP says (see transport.go)
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(introspectionSwitch{enabled: cfg.Introspection})
+	srv.Use(documentScan{Limits: cfg.Limits}) // before APQ: a refused document is never stored
 	if cfg.APQ != nil {
-		srv.Use(preAPQScan{Limits: cfg.Limits})
 		srv.Use(extension.AutomaticPersistedQuery{Cache: apqCache{cache: cfg.APQ}})
 	}
 	srv.Use(limitsExtension{Limits: cfg.Limits})

@@ -46,14 +46,12 @@ var smallConnections = map[string]int{
 	"TopicChangeContent.removedTopics": 3,
 }
 
-// limitsExtension refuses operations over the limits: documents with too many tokens or aliases
-// before they are parsed (MutateOperationParameters), operations too deep or too complex after
-// validation and before execution (MutateOperationContext).
+// limitsExtension refuses, after validation and before execution, operations too deep or too
+// complex (documentScan has refused documents with too many tokens or aliases before parsing).
 type limitsExtension struct{ Limits }
 
 var _ interface {
 	graphql.HandlerExtension
-	graphql.OperationParameterMutator
 	graphql.OperationContextMutator
 } = limitsExtension{}
 
@@ -61,27 +59,22 @@ var _ interface {
 // name of the schema comes near it.
 const maxNameLength = 256
 
-// MutateOperationParameters scans the document's tokens, without parsing it: a document over
-// MaxTokens is refused once the scan passes the limit, and aliases are counted on the way (a
-// name followed by a colon outside parentheses, where arguments and variable definitions live).
+// documentScan scans a request's document, without parsing it, before automatic persisted
+// queries look at it: a document over MaxTokens is refused once the scan passes the limit, and
+// aliases are counted on the way (a name followed by a colon outside parentheses, where
+// arguments and variable definitions live). Running before APQ, it keeps a refused document out
+// of the APQ store; a document sent by hash only is one that passed this scan when it was stored.
 // A document the lexer cannot read is left for the parser to report.
-func (l limitsExtension) MutateOperationParameters(_ context.Context, p *graphql.RawParams) *gqlerror.Error {
-	return l.scan(p.Query)
-}
-
-// preAPQScan runs the same scan before automatic persisted queries: a document over the limits
-// sent for registration is refused before it is stored (limitsExtension scans again after APQ
-// has filled in the documents sent by hash only).
-type preAPQScan struct{ Limits }
+type documentScan struct{ Limits }
 
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationParameterMutator
-} = preAPQScan{}
+} = documentScan{}
 
-func (preAPQScan) ExtensionName() string                   { return "GladgraphLimitsBeforeAPQ" }
-func (preAPQScan) Validate(graphql.ExecutableSchema) error { return nil }
-func (l preAPQScan) MutateOperationParameters(_ context.Context, p *graphql.RawParams) *gqlerror.Error {
+func (documentScan) ExtensionName() string                   { return "GladgraphDocumentScan" }
+func (documentScan) Validate(graphql.ExecutableSchema) error { return nil }
+func (l documentScan) MutateOperationParameters(_ context.Context, p *graphql.RawParams) *gqlerror.Error {
 	return l.scan(p.Query)
 }
 
