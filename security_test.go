@@ -139,7 +139,8 @@ func TestIntrospectionOffKeepsService(t *testing.T) {
 		}
 		return resp
 	}
-	for _, q := range []string{`{ __schema { types { name } } }`, `{ __type(name: "Contact") { name } }`} {
+	for _, q := range []string{`{ __schema { types { name } } }`, `{ __type(name: "Contact") { name } }`,
+		`{ ...F } fragment F on Query { ... on Query { __schema { types { name } } } }`} {
 		if resp := post(q); resp["errors"] == nil || strings.Contains(jsonOf(resp["data"]), "Contact") || strings.Contains(jsonOf(resp["data"]), "types") {
 			t.Errorf("%s answered with introspection off: %v", q, resp)
 		}

@@ -23,31 +23,11 @@ func (introspectionSwitch) ExtensionName() string                   { return "Gl
 func (introspectionSwitch) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (s introspectionSwitch) MutateOperationContext(_ context.Context, op *graphql.OperationContext) *gqlerror.Error {
-	op.DisableIntrospection = !s.enabled && op.Operation != nil && selectsIntrospection(op.Doc, op.Operation.SelectionSet, 0)
+	op.DisableIntrospection = !s.enabled && op.Operation != nil && selectsIntrospection(op.Operation.SelectionSet)
 	return nil
 }
 
-// selectsIntrospection reports whether a root selection set asks for __schema or __type
-// (fragments followed; validation has refused cycles, depth bounds them anyway).
-func selectsIntrospection(doc *ast.QueryDocument, set ast.SelectionSet, depth int) bool {
-	if depth > 100 {
-		return true
-	}
-	for _, sel := range set {
-		switch s := sel.(type) {
-		case *ast.Field:
-			if s.Name == "__schema" || s.Name == "__type" {
-				return true
-			}
-		case *ast.InlineFragment:
-			if selectsIntrospection(doc, s.SelectionSet, depth+1) {
-				return true
-			}
-		case *ast.FragmentSpread:
-			if f := doc.Fragments.ForName(s.Name); f != nil && selectsIntrospection(doc, f.SelectionSet, depth+1) {
-				return true
-			}
-		}
-	}
-	return false
+// selectsIntrospection reports whether a root selection set asks for __schema or __type.
+func selectsIntrospection(set ast.SelectionSet) bool {
+	return walkFields(set, func(f *ast.Field) bool { return f.Name == "__schema" || f.Name == "__type" })
 }

@@ -29,7 +29,12 @@ func selected(ctx context.Context, path ...string) []*ast.Field {
 	for depth, name := range path {
 		found = found[:0]
 		for _, set := range sets {
-			found = appendFields(found, set, name, 0)
+			walkFields(set, func(f *ast.Field) bool {
+				if f.Name == name {
+					found = append(found, f)
+				}
+				return false
+			})
 		}
 		if depth == len(path)-1 {
 			break
@@ -40,47 +45,6 @@ func selected(ctx context.Context, path ...string) []*ast.Field {
 		}
 	}
 	return found
-}
-
-// maxFragmentDepth bounds fragment spreads followed (validation already refuses cycles).
-const maxFragmentDepth = 16
-
-func appendFields(out []*ast.Field, set ast.SelectionSet, name string, depth int) []*ast.Field {
-	if depth > maxFragmentDepth {
-		return out
-	}
-	for _, sel := range set {
-		switch s := sel.(type) {
-		case *ast.Field:
-			if s.Name == name && !skipped(s.Directives) {
-				out = append(out, s)
-			}
-		case *ast.InlineFragment:
-			if !skipped(s.Directives) {
-				out = appendFields(out, s.SelectionSet, name, depth+1)
-			}
-		case *ast.FragmentSpread:
-			if s.Definition != nil && !skipped(s.Directives) {
-				out = appendFields(out, s.Definition.SelectionSet, name, depth+1)
-			}
-		}
-	}
-	return out
-}
-
-// skipped reports whether @skip or @include leave a selection out for certain; a directive whose
-// condition is a variable counts as selected (a prefetch is only a head start).
-func skipped(ds ast.DirectiveList) bool {
-	for _, d := range ds {
-		arg := d.Arguments.ForName("if")
-		if arg == nil || arg.Value == nil || arg.Value.Kind != ast.BooleanValue {
-			continue
-		}
-		if (d.Name == "skip" && arg.Value.Raw == "true") || (d.Name == "include" && arg.Value.Raw == "false") {
-			return true
-		}
-	}
-	return false
 }
 
 // hasArgument reports whether a field is given the named argument.
