@@ -3,14 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
-	"os/exec"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/gladgraph/gladgraph/loaders/redistest"
 )
 
 // openRedis connects to url, or starts a throwaway redis-server on a loopback port when url is
@@ -18,27 +17,17 @@ import (
 func openRedis(ctx context.Context, url string) (*redis.Client, string, func(), error) {
 	stop := func() {}
 	if url == "" {
-		bin, err := exec.LookPath("redis-server")
-		if err != nil {
-			return nil, "", nil, fmt.Errorf("REDIS_URL is not set and there is no redis-server to start: %w", err)
-		}
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, "", nil, err
-		}
-		port := l.Addr().(*net.TCPAddr).Port
-		l.Close()
 		dir, err := os.MkdirTemp("", "gladgraph-bench-redis")
 		if err != nil {
 			return nil, "", nil, err
 		}
-		cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir)
-		if err := cmd.Start(); err != nil {
+		var kill func()
+		url, kill, err = redistest.Launch(ctx, dir)
+		if err != nil {
 			os.RemoveAll(dir)
-			return nil, "", nil, err
+			return nil, "", nil, fmt.Errorf("REDIS_URL is not set and no redis-server could be started: %w", err)
 		}
-		stop = func() { _ = cmd.Process.Kill(); _ = cmd.Wait(); os.RemoveAll(dir) }
-		url = "redis://127.0.0.1:" + strconv.Itoa(port)
+		stop = func() { kill(); os.RemoveAll(dir) }
 	}
 	opts, err := redis.ParseURL(url)
 	if err != nil {

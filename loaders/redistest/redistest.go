@@ -117,11 +117,30 @@ type proc struct {
 func (p *proc) url() string { return "redis://127.0.0.1:" + strconv.Itoa(p.port) }
 
 func startPrivate(tb testing.TB) (*proc, error) {
+	p, err := launchFree(tb.Context(), tb.TempDir())
+	if err != nil {
+		return nil, err
+	}
+	tb.Cleanup(p.kill)
+	return p, nil
+}
+
+// Launch starts a redis-server on a free loopback port, keeping nothing on disk beyond dir, for
+// programs that are not tests (the bench); stop kills it.
+func Launch(ctx context.Context, dir string) (url string, stop func(), err error) {
+	p, err := launchFree(ctx, dir)
+	if err != nil {
+		return "", nil, err
+	}
+	return p.url(), p.kill, nil
+}
+
+// launchFree starts redis-server on a free loopback port.
+func launchFree(ctx context.Context, dir string) (*proc, error) {
 	bin, err := lookOnce()
 	if err != nil {
 		return nil, err
 	}
-	dir := tb.TempDir()
 	var lastErr error
 	for range 3 { // the free port can be taken between choosing it and redis-server binding it
 		port, err := freePort()
@@ -129,8 +148,7 @@ func startPrivate(tb testing.TB) (*proc, error) {
 			return nil, err
 		}
 		p := &proc{bin: bin, dir: dir, port: port}
-		if lastErr = p.launch(tb.Context()); lastErr == nil {
-			tb.Cleanup(p.kill)
+		if lastErr = p.launch(ctx); lastErr == nil {
 			return p, nil
 		}
 	}
