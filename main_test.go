@@ -65,17 +65,25 @@ func startTestServer(t *testing.T, env map[string]string, layers Layers) *testSe
 
 func startTestServerWith(t *testing.T, env map[string]string, build func(*Backend) (Layers, error)) *testServer {
 	t.Helper()
+	logs := &syncBuffer{}
+	cfg, s, hs := serveForTest(t, env, logs, func(*Config) zerolog.Level { return zerolog.DebugLevel }, build)
+	return &testServer{URL: hs.URL, logs: logs, cfg: cfg, srv: s, http: hs.Client()}
+}
+
+// serveForTest configures the server from env (PUBLIC_URL defaults to the test server's),
+// logging JSON to logs at the level level chooses, and serves it on loopback until the test ends.
+func serveForTest(t testing.TB, env map[string]string, logs io.Writer, level func(*Config) zerolog.Level,
+	build func(*Backend) (Layers, error)) (*Config, *server, *httptest.Server) {
+	t.Helper()
 	cfg, err := loadConfig(nil, envOf(env), io.Discard)
 	if err != nil {
 		t.Fatalf("loadConfig: %v", err)
 	}
-	logs := &syncBuffer{}
-	logger := newLogger(logs, "json", zerolog.DebugLevel)
 	hs := httptest.NewUnstartedServer(nil)
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = "http://" + hs.Listener.Addr().String()
 	}
-	s, err := newServer(cfg, logger, build)
+	s, err := newServer(cfg, newLogger(logs, "json", level(cfg)), build)
 	if err != nil {
 		t.Fatalf("newServer: %v", err)
 	}
@@ -85,7 +93,7 @@ func startTestServerWith(t *testing.T, env map[string]string, build func(*Backen
 		hs.Close()
 		s.close()
 	})
-	return &testServer{URL: hs.URL, logs: logs, cfg: cfg, srv: s, http: hs.Client()}
+	return cfg, s, hs
 }
 
 func (ts *testServer) do(t *testing.T, method, path string, body string, hdr map[string]string) (*http.Response, string) {

@@ -8,7 +8,6 @@ import (
 	"io"
 	"maps"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"runtime"
 	"slices"
@@ -18,6 +17,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/rs/zerolog"
 
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
@@ -102,23 +103,8 @@ func relEnv(fake *gladlytest.Server, perSecond int, redisURL string) map[string]
 
 func startRelInstance(t testing.TB, env map[string]string) *relInstance {
 	t.Helper()
-	cfg, err := loadConfig(nil, envOf(env), io.Discard)
-	if err != nil {
-		t.Fatalf("loadConfig: %v", err)
-	}
 	logs := &relLog{}
-	hs := httptest.NewUnstartedServer(nil)
-	cfg.PublicURL = "http://" + hs.Listener.Addr().String()
-	s, err := newServer(cfg, newLogger(logs, "json", cfg.LogLevel), buildLayers)
-	if err != nil {
-		t.Fatalf("newServer: %v", err)
-	}
-	hs.Config.Handler = s.handler
-	hs.Start()
-	t.Cleanup(func() {
-		hs.Close()
-		s.close()
-	})
+	_, _, hs := serveForTest(t, env, logs, func(c *Config) zerolog.Level { return c.LogLevel }, buildLayers)
 	hc := hs.Client()
 	hc.Transport.(*http.Transport).MaxIdleConnsPerHost = 128
 	return &relInstance{URL: hs.URL, Logs: logs, http: hc}
