@@ -112,7 +112,7 @@ func serveForTest(t testing.TB, env map[string]string, logs io.Writer, level fun
 	t.Helper()
 	cfg, err := config.Load(nil, envOf(env), io.Discard)
 	if err != nil {
-		t.Fatalf("loadConfig: %v", err)
+		t.Fatalf("config.Load: %v", err)
 	}
 	hs := httptest.NewUnstartedServer(nil)
 	if cfg.PublicURL == "" {

@@ -158,7 +158,7 @@ func TestWebhookInvalidationFailure(t *testing.T) {
 	inv := &recordingInvalidator{err: errors.New("redis: connection refused")}
 	ts := startTestServer(t, webhookEnv, Layers{Invalidator: inv})
 	for range 2 {
-		// Answered 200 (see webhookReceiver), and the id is forgotten so a redelivery retries.
+		// Answered 200 (see webhooks.receiver), and the id is forgotten so a redelivery retries.
 		if res, _ := ts.do(t, "POST", "/webhooks/gladly", taskEvent, goodCreds); res.StatusCode != http.StatusOK {
 			t.Errorf("event with failing invalidation = %d, want 200", res.StatusCode)
 		}

@@ -54,7 +54,7 @@ func TestErrorsNameEveryVariable(t *testing.T) {
 	_, err := Load(nil, envOf(env), io.Discard)
 	var ce *Error
 	if !errors.As(err, &ce) {
-		t.Fatalf("loadConfig = %v, want a *Error", err)
+		t.Fatalf("config.Load = %v, want a *Error", err)
 	}
 	named := map[string]bool{}
 	for _, p := range ce.Problems {
@@ -90,7 +90,7 @@ func TestConfigPartialGladly(t *testing.T) {
 	_, err := Load(nil, envOf(map[string]string{"GLADLY_BASE_URL": "acme"}), io.Discard)
 	var ce *Error
 	if !errors.As(err, &ce) || len(ce.Problems) != 2 {
-		t.Fatalf("loadConfig = %v, want two problems (username, token)", err)
+		t.Fatalf("config.Load = %v, want two problems (username, token)", err)
 	}
 	if !strings.HasPrefix(ce.Problems[0], "GLADLY_USERNAME ") || !strings.HasPrefix(ce.Problems[1], "GLADLY_API_TOKEN ") {
 		t.Errorf("problems = %q", ce.Problems)
@@ -102,7 +102,7 @@ func TestConfigFaultsOnlyInDemo(t *testing.T) {
 	env := map[string]string{"GLADLY_BASE_URL": "acme", "GLADLY_USERNAME": "api@acme.com", "GLADLY_API_TOKEN": secretToken, "GLADLY_DEMO_FAULTS": "latency=10ms"}
 	_, err := Load(nil, envOf(env), io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "GLADLY_DEMO_FAULTS") {
-		t.Fatalf("loadConfig = %v, want a GLADLY_DEMO_FAULTS problem", err)
+		t.Fatalf("config.Load = %v, want a GLADLY_DEMO_FAULTS problem", err)
 	}
 }
 

@@ -22,7 +22,7 @@ import (
 // the body size limit (server_test.go TestGraphQLBodyLimit, transport_test.go "413"), mutations
 // over GET (http_test.go).
 
-// serverDefaultLimits are the server's defaults (config.go); newEnv uses them, so every test of
+// serverDefaultLimits are the server's defaults (config/config.go); newEnv uses them, so every test of
 // this package (the README's examples included) runs within them.
 var serverDefaultLimits = gqlhttp.Limits{MaxComplexity: 100000, MaxDepth: 15, MaxEntities: 500, MaxAliases: 50, MaxTokens: 2000}
 

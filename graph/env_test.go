@@ -80,7 +80,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		logTo = cfg.logTo
 	}
 	log := zerolog.New(logTo).Level(zerolog.WarnLevel)
-	// Every test runs under the limits a server has by default (config.go).
+	// Every test runs under the limits a server has by default (config/config.go).
 	limits := gqlhttp.Limits{MaxComplexity: 100000, MaxDepth: 15, MaxEntities: 500, MaxAliases: 50, MaxTokens: 2000}
 	if cfg.limits != nil {
 		limits = *cfg.limits
