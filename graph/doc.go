@@ -3,6 +3,6 @@
 // client, the Gladly ⇄ GraphQL mapping, input validation and the errors' extensions.code. The
 // generated executor lives in graph/generated, the schema's Go types in graph/model.
 //
-// It must not know HTTP: no file here imports net/http. Transports (GraphQL over HTTP in
+// It must not know HTTP: no non-test file here imports net/http. Transports (GraphQL over HTTP in
 // gqlhttp, later MCP and subscriptions) execute operations against NewExecutableSchema.
 package graph
