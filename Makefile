@@ -14,7 +14,7 @@ test-go:
 	$(GO) test -race -count=1 ./...
 
 # FUZZERS are package:FuzzName pairs; go test -fuzz takes one package and one target at a time.
-FUZZERS = ./graph:FuzzGraphQLRequest ./graph:FuzzMediaURL ./graph/model:FuzzDecodeCursor .:FuzzWebhook \
+FUZZERS = ./gqlhttp:FuzzGraphQLRequest ./media:FuzzMediaURL ./graph/model:FuzzDecodeCursor ./webhooks:FuzzWebhook \
 	./gladly:FuzzDecodeCustomer ./gladly:FuzzDecodeConversationItem ./gladly:FuzzDecodeErrorBody ./gladly:FuzzEventsStream
 FUZZTIME ?= 2m
 FUZZTIME_SHORT ?= 1500ms
@@ -45,7 +45,7 @@ generate:
 ## check-generated: fail when the generated GraphQL code is stale (regenerated in a temporary copy)
 check-generated:
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	cp -r go.mod go.sum gqlgen.yml schema graph gladly loaders "$$tmp"/ && \
+	cp -r go.mod go.sum gqlgen.yml schema graph gladly loaders media "$$tmp"/ && \
 	(cd "$$tmp" && $(GO) tool gqlgen generate) && \
 	if ! diff -r -q graph "$$tmp/graph"; then \
 		echo "generated GraphQL code is stale: run 'make generate' and commit the result"; exit 1; \

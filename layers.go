@@ -1,37 +1,35 @@
 package main
 
 import (
-	"context"
-	"errors"
-	"io"
 	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
+	"github.com/gladgraph/gladgraph/config"
 	"github.com/gladgraph/gladgraph/gladly"
-	"github.com/gladgraph/gladgraph/graph"
+	"github.com/gladgraph/gladgraph/gqlhttp"
 	"github.com/gladgraph/gladgraph/loaders"
+	"github.com/gladgraph/gladgraph/media"
 	"github.com/gladgraph/gladgraph/schema"
 )
 
 // Backend is what the server has built for the layers to use.
 type Backend struct {
-	Config *Config
+	Config *config.Config
 	Logger zerolog.Logger
 	// Gladly is the client (against the demo's fake in demo mode), with rate limit and observer.
 	Gladly *gladly.Client
 	// Redis is the configured Redis, or nil: the cache is then in-process.
 	Redis redis.UniversalClient
 	// Media signs the URLs ConversationItem.media.url hands out; /media/{itemId} checks them.
-	Media *graph.MediaSigner
+	Media *media.Signer
 	// Metrics is the Prometheus registry /metrics serves, for the layers' own collectors.
 	Metrics prometheus.Registerer
 }
 
-// Layers are the parts built elsewhere (graph/, loaders/) that the server mounts. A nil field
-// falls back to a placeholder: see withDefaults.
+// Layers are the parts built elsewhere (gqlhttp/, graph/, loaders/) that the server mounts.
 type Layers struct {
 	// GraphQL serves /graphql (POST, and GET for queries). The server has already put a
 	// loaders.Stats in the request context, applied MAX_BODY_BYTES and REQUEST_TIMEOUT, and
@@ -39,10 +37,7 @@ type Layers struct {
 	GraphQL http.Handler
 	// Invalidator drops cache entries a Gladly webhook event made stale.
 	Invalidator loaders.Invalidator
-	// SeenEvents de-duplicates webhook deliveries by event id (default: in Redis when one is
-	// configured, so that replicas share it; else in-process).
-	SeenEvents SeenSet
-	// Close releases what the layers hold; called after the HTTP server has drained.
+	// Close, when set, releases what the layers hold; called after the HTTP server has drained.
 	Close func()
 }
 
@@ -69,13 +64,13 @@ func buildLayers(b *Backend) (Layers, error) {
 	ttl.Conversation, ttl.Item, ttl.Knowledge = cfg.CacheTTL.Conversation, cfg.CacheTTL.Item, cfg.CacheTTL.Answer
 	ttl.NotFound = cfg.CacheTTL.NotFound
 	store := loaders.NewStore(cache, loaders.WithTTLs(ttl))
-	h := graph.NewHandler(graph.Config{
+	h := gqlhttp.NewHandler(gqlhttp.Config{
 		Gladly:        b.Gladly,
 		Loaders:       loaders.NewFactory(b.Gladly, store),
 		Media:         b.Media,
 		Log:           b.Logger,
 		Introspection: cfg.Introspection,
-		Limits: graph.Limits{
+		Limits: gqlhttp.Limits{
 			MaxComplexity: cfg.Limits.MaxQueryComplexity,
 			MaxDepth:      cfg.Limits.MaxQueryDepth,
 			MaxEntities:   cfg.Limits.MaxEntityRepresentations,
@@ -86,37 +81,4 @@ func buildLayers(b *Backend) (Layers, error) {
 		CSRFPrevention: true,
 	})
 	return Layers{GraphQL: h, Invalidator: store, Close: closeCache}, nil
-}
-
-func (l Layers) withDefaults(b *Backend) Layers {
-	if l.GraphQL == nil {
-		l.GraphQL = http.HandlerFunc(graphqlPlaceholder)
-	}
-	if l.Invalidator == nil {
-		l.Invalidator = nopInvalidator{}
-	}
-	switch {
-	case l.SeenEvents != nil:
-	case b.Redis != nil:
-		l.SeenEvents = newRedisSeenSet(b.Redis, b.Gladly.Tenant(), seenTTL)
-	default:
-		l.SeenEvents = newMemorySeenSet(seenTTL, seenMax)
-	}
-	if l.Close == nil {
-		l.Close = func() {}
-	}
-	return l
-}
-
-// graphqlPlaceholder stands in for the GraphQL layer until it is wired in: PLACEHOLDER, to be
-// replaced through buildLayers.
-func graphqlPlaceholder(w http.ResponseWriter, r *http.Request) {
-	writeGraphQLError(w, r, http.StatusServiceUnavailable, "the GraphQL layer is not wired into this build yet", "INTERNAL_SERVER_ERROR")
-}
-
-// unavailableRecordings answers for a Gladly client that cannot fetch recordings.
-type unavailableRecordings struct{}
-
-func (unavailableRecordings) GetRecording(context.Context, string) (io.ReadCloser, *gladly.Response, error) {
-	return nil, nil, errors.New("this build's Gladly client cannot fetch recordings")
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,17 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
+
+	"github.com/gladgraph/gladgraph/config"
+	"github.com/gladgraph/gladgraph/edge"
+	"github.com/gladgraph/gladgraph/loaders"
+)
+
+// Secrets used in the tests: none may appear in any answer or log.
+const (
+	secretToken       = "tok-SECRET-0001"
+	secretWebhookPass = "hook-SECRET-0002"
+	secretHeaderValue = "header-SECRET-0003"
 )
 
 // redisLibLog receives go-redis's own messages for the whole test binary, through the throttled
@@ -23,7 +35,7 @@ var testsStarted = time.Now()
 
 func TestMain(m *testing.M) {
 	// Set once before any test runs: go-redis reads its logger without synchronization.
-	redis.SetLogger(newRedisLogger(zerolog.New(redisLibLog)))
+	redis.SetLogger(edge.NewRedisLogger(zerolog.New(redisLibLog)))
 	os.Exit(m.Run())
 }
 
@@ -53,7 +65,7 @@ func envOf(m map[string]string) func(string) string {
 type testServer struct {
 	URL  string
 	logs *syncBuffer
-	cfg  *Config
+	cfg  *config.Config
 	srv  *server
 	http *http.Client
 }
@@ -63,27 +75,50 @@ func startTestServer(t *testing.T, env map[string]string, layers Layers) *testSe
 	return startTestServerWith(t, env, func(*Backend) (Layers, error) { return layers, nil })
 }
 
+// startTestServerWith serves the layers build returns; a test that leaves out the GraphQL handler
+// or the invalidator does not expect them to be used, and fails if they are.
 func startTestServerWith(t *testing.T, env map[string]string, build func(*Backend) (Layers, error)) *testServer {
 	t.Helper()
 	logs := &syncBuffer{}
-	cfg, s, hs := serveForTest(t, env, logs, func(*Config) zerolog.Level { return zerolog.DebugLevel }, build)
+	complete := func(b *Backend) (Layers, error) {
+		l, err := build(b)
+		if l.GraphQL == nil {
+			l.GraphQL = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				t.Errorf("%s %s reached the GraphQL layer this test left out", r.Method, r.URL)
+				http.Error(w, "no GraphQL layer in this test", http.StatusInternalServerError)
+			})
+		}
+		if l.Invalidator == nil {
+			l.Invalidator = unexpectedInvalidator{t}
+		}
+		return l, err
+	}
+	cfg, s, hs := serveForTest(t, env, logs, func(*config.Config) zerolog.Level { return zerolog.DebugLevel }, complete)
 	return &testServer{URL: hs.URL, logs: logs, cfg: cfg, srv: s, http: hs.Client()}
+}
+
+// unexpectedInvalidator fails the test that did not expect a webhook to invalidate anything.
+type unexpectedInvalidator struct{ t *testing.T }
+
+func (u unexpectedInvalidator) Invalidate(_ context.Context, refs ...loaders.Ref) error {
+	u.t.Errorf("invalidated %v in a test that left the invalidator out", refs)
+	return nil
 }
 
 // serveForTest configures the server from env (PUBLIC_URL defaults to the test server's),
 // logging JSON to logs at the level level chooses, and serves it on loopback until the test ends.
-func serveForTest(t testing.TB, env map[string]string, logs io.Writer, level func(*Config) zerolog.Level,
-	build func(*Backend) (Layers, error)) (*Config, *server, *httptest.Server) {
+func serveForTest(t testing.TB, env map[string]string, logs io.Writer, level func(*config.Config) zerolog.Level,
+	build func(*Backend) (Layers, error)) (*config.Config, *server, *httptest.Server) {
 	t.Helper()
-	cfg, err := loadConfig(nil, envOf(env), io.Discard)
+	cfg, err := config.Load(nil, envOf(env), io.Discard)
 	if err != nil {
-		t.Fatalf("loadConfig: %v", err)
+		t.Fatalf("config.Load: %v", err)
 	}
 	hs := httptest.NewUnstartedServer(nil)
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = "http://" + hs.Listener.Addr().String()
 	}
-	s, err := newServer(cfg, newLogger(logs, "json", level(cfg)), build)
+	s, err := newServer(cfg, edge.NewLogger(logs, "json", level(cfg)), build)
 	if err != nil {
 		t.Fatalf("newServer: %v", err)
 	}

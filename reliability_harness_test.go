@@ -20,6 +20,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/gladgraph/gladgraph/config"
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
 )
@@ -104,7 +105,7 @@ func relEnv(fake *gladlytest.Server, perSecond int, redisURL string) map[string]
 func startRelInstance(t testing.TB, env map[string]string) *relInstance {
 	t.Helper()
 	logs := &relLog{}
-	_, _, hs := serveForTest(t, env, logs, func(c *Config) zerolog.Level { return c.LogLevel }, buildLayers)
+	_, _, hs := serveForTest(t, env, logs, func(c *config.Config) zerolog.Level { return c.LogLevel }, buildLayers)
 	hc := hs.Client()
 	hc.Transport.(*http.Transport).MaxIdleConnsPerHost = 128
 	return &relInstance{URL: hs.URL, Logs: logs, http: hc}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gladgraph/gladgraph/edge"
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
 	"github.com/gladgraph/gladgraph/loaders/redistest"
@@ -346,7 +347,7 @@ func TestRedisKilledUnderLoad(t *testing.T) {
 		t.Errorf("state changes logged: cache down %d up %d, rate limit down %d up %d; want one line each", down, up, limDown, limUp)
 	}
 	// go-redis reports every failed dial; the logger run installs lets one a minute through.
-	if n, most := redisLibLog.count("failed to dial"), 1+int(time.Since(testsStarted)/redisLogEvery); n > most {
+	if n, most := redisLibLog.count("failed to dial"), 1+int(time.Since(testsStarted)/edge.RedisLogEvery); n > most {
 		t.Errorf("%d lines from go-redis about failed dials in %v, want at most one a minute", n, time.Since(testsStarted))
 	}
 }

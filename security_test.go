@@ -18,12 +18,12 @@ import (
 // elsewhere, and not repeated here:
 //   - webhook credentials: refused when missing or wrong, route absent when none are configured
 //     (webhooks_test.go TestWebhookAuth, TestWebhookHeaderOnly, TestWebhookDisabledWithoutCredentials;
-//     FuzzWebhook for any body);
-//   - media URLs signed, expiring, bound to their item and tenant (graph/mediaurl_test.go,
-//     media_test.go TestMediaSignedURLs, TestMediaRouteRefusesUnsigned);
+//     webhooks/ FuzzWebhook for any body);
+//   - media URLs signed, expiring, bound to their item and tenant (media/signer_test.go,
+//     media/handler_test.go TestMediaSignedURLs, media_e2e_test.go TestMediaRouteRefusesUnsigned);
 //   - cache namespaces per tenant in the store (loaders/cache_test.go TestNamespacesSeparateTenants;
 //     TestCacheNeverSharedAcrossTenants below checks it through two whole servers);
-//   - secrets in configuration errors and the configuration log line (config_test.go), and in the
+//   - secrets in configuration errors and the configuration log line (config/config_test.go), and in the
 //     access log (server_test.go TestAccessLogNeverShowsSecrets).
 
 const (

@@ -24,12 +24,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	stdlog "log"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -37,10 +35,16 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
+	"github.com/gladgraph/gladgraph/config"
+	"github.com/gladgraph/gladgraph/demo"
+	"github.com/gladgraph/gladgraph/edge"
 	"github.com/gladgraph/gladgraph/gladly"
-	"github.com/gladgraph/gladgraph/gladly/gladlytest"
-	"github.com/gladgraph/gladgraph/graph"
+	"github.com/gladgraph/gladgraph/gqlhttp/ide"
+	"github.com/gladgraph/gladgraph/health"
 	"github.com/gladgraph/gladgraph/loaders"
+	"github.com/gladgraph/gladgraph/media"
+	"github.com/gladgraph/gladgraph/metrics"
+	"github.com/gladgraph/gladgraph/webhooks"
 )
 
 func main() {
@@ -51,7 +55,7 @@ func main() {
 			return
 		}
 		fmt.Fprintln(os.Stderr, "gladgraph:", err)
-		var ce *ConfigError
+		var ce *config.Error
 		if errors.As(err, &ce) {
 			os.Exit(2)
 		}
@@ -64,7 +68,7 @@ func main() {
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	return runWith(ctx, args, getenv, stdout, buildLayers, runHooks{
 		// go-redis logs through one process-wide logger; tests leave it alone.
-		logger: func(l zerolog.Logger) { redisLoggerOnce.Do(func() { redis.SetLogger(newRedisLogger(l)) }) },
+		logger: func(l zerolog.Logger) { redisLoggerOnce.Do(func() { redis.SetLogger(edge.NewRedisLogger(l)) }) },
 	})
 }
 
@@ -77,11 +81,11 @@ type runHooks struct {
 // runWith is run with the layers' builder and hooks (for tests).
 func runWith(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer,
 	build func(*Backend) (Layers, error), hooks runHooks) error {
-	cfg, err := loadConfig(args, getenv, stdout)
+	cfg, err := config.Load(args, getenv, stdout)
 	if err != nil {
 		return err
 	}
-	logger := newLogger(stdout, cfg.LogFormat, cfg.LogLevel)
+	logger := edge.NewLogger(stdout, cfg.LogFormat, cfg.LogLevel)
 	if hooks.logger != nil {
 		hooks.logger(logger)
 	}
@@ -92,7 +96,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	defer ln.Close()
 	if cfg.PublicURL == "" {
-		cfg.PublicURL = defaultPublicURL(ln.Addr())
+		cfg.PublicURL = config.DefaultPublicURL(ln.Addr())
 	}
 
 	s, err := newServer(cfg, logger, build)
@@ -106,10 +110,10 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       max(cfg.Limits.RequestTimeout, 30*time.Second),
 		// No server-wide WriteTimeout: media streams may outlast any fixed bound. Each route
-		// sets its own write deadline instead (see deadlines and mediaHandler).
+		// gets its own write deadline instead (see edge.Router).
 		IdleTimeout:    2 * time.Minute,
 		MaxHeaderBytes: 64 << 10,
-		ErrorLog:       stdlog.New(logWriter{logger}, "", 0),
+		ErrorLog:       edge.ErrorLog(logger),
 		// Requests keep running when ctx ends: Shutdown drains them.
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
@@ -126,7 +130,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	case <-ctx.Done():
 	}
 	logger.Info().Dur("timeout", cfg.Limits.ShutdownTimeout).Msg("shutting down: draining requests")
-	s.health.draining.Store(true)
+	s.health.Drain()
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.Limits.ShutdownTimeout)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
@@ -142,11 +146,11 @@ var redisLoggerOnce sync.Once
 // server is everything run builds besides the listener.
 type server struct {
 	handler http.Handler
-	health  *health
+	health  *health.Checker
 	close   func()
 }
 
-func newServer(cfg *Config, logger zerolog.Logger, build func(*Backend) (Layers, error)) (*server, error) {
+func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (Layers, error)) (*server, error) {
 	var closers []func()
 	closeAll := func() {
 		for i := len(closers) - 1; i >= 0; i-- {
@@ -159,34 +163,32 @@ func newServer(cfg *Config, logger zerolog.Logger, build func(*Backend) (Layers,
 			closeAll()
 		}
 	}()
-	metrics := newMetrics()
+	m := metrics.New()
 
 	base, user, token := cfg.GladlyBaseURL, cfg.GladlyUsername, cfg.GladlyToken
 	if cfg.Demo() {
-		fake, err := startDemo(cfg.DemoFaults, cfg.GladlyRateLimit)
+		fake, err := demo.Start(cfg.DemoFaults, cfg.GladlyRateLimit)
 		if err != nil {
 			return nil, err
 		}
 		closers = append(closers, fake.Close)
 		base, user, token = fake.URL, fake.Username, fake.Token
-		logDemo(logger, cfg, fake)
+		demo.LogStarted(logger, cfg, fake)
 	}
-	logCache(logger, cfg)
+	cfg.LogCache(logger)
 	if cfg.Demo() {
-		logger.Info().Str("url", cfg.PublicURL+"/").Msg("demo: open this URL in a browser (GraphiQL); GraphQL is at " + cfg.PublicURL + "/graphql")
+		demo.LogOpen(logger, cfg.PublicURL)
 	}
 	if cfg.MediaKeyGenerated {
 		logger.Warn().Msg("MEDIA_SIGNING_KEY is not set: media URLs are signed with a random key of this process; they stop working at restart and on other replicas")
 	}
 	logger.Info().Object("config", cfg).Msg("configuration")
 
-	var rdb redis.UniversalClient
-	if cfg.RedisURL != "" {
-		t, err := redisOptions(cfg.RedisURL)
-		if err != nil { // validated at load; kept for safety
-			return nil, fmt.Errorf("REDIS_URL: %w", err)
-		}
-		rdb = t.client()
+	rdb, err := cfg.RedisClient()
+	if err != nil {
+		return nil, err
+	}
+	if rdb != nil {
 		closers = append(closers, func() { _ = rdb.Close() })
 	}
 
@@ -203,87 +205,51 @@ func newServer(cfg *Config, logger zerolog.Logger, build func(*Backend) (Layers,
 	client, err := gladly.NewClient(base,
 		gladly.WithBasicAuth(user, token),
 		gladly.WithRateLimit(limiter),
-		gladly.WithObserver(metrics.ObserveUpstream),
+		gladly.WithObserver(m.ObserveUpstream),
 		gladly.WithLogger(logger.With().Str("component", "gladly").Logger()),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("gladly client: %w", err)
 	}
 
-	signer := graph.NewMediaSigner(cfg.MediaSigningKey, client.Tenant(), cfg.PublicURL, cfg.MediaURLTTL)
-	b := &Backend{Config: cfg, Logger: logger, Gladly: client, Redis: rdb, Media: signer, Metrics: metrics.reg}
+	signer := media.NewSigner(cfg.MediaSigningKey, client.Tenant(), cfg.PublicURL, cfg.MediaURLTTL)
+	b := &Backend{Config: cfg, Logger: logger, Gladly: client, Redis: rdb, Media: signer, Metrics: m.Registry()}
 	layers, err := build(b)
 	if err != nil {
 		return nil, fmt.Errorf("build the GraphQL layer: %w", err)
 	}
-	layers = layers.withDefaults(b)
-	closers = append(closers, layers.Close)
-
-	var recordings recordingGetter = unavailableRecordings{}
-	if g, ok := any(client.Items).(recordingGetter); ok {
-		recordings = g
+	if layers.Close != nil {
+		closers = append(closers, layers.Close)
 	}
-	h := &health{redis: rdb, org: client.Organization, now: time.Now}
-	mux := routes(cfg, metrics, h, layers, &mediaHandler{signer: signer, recordings: recordings, now: time.Now})
+	if layers.GraphQL == nil || layers.Invalidator == nil {
+		return nil, errors.New("build the GraphQL layer: it gave no GraphQL handler or no invalidator")
+	}
+
+	h := health.New(rdb, client.Organization)
+	rt := edge.NewRouter(m, cfg.Limits.RequestTimeout+5*time.Second)
+	routes(rt, cfg, layers, h, m, media.NewHandler(signer, client.Items), webhooks.NewSeenSet(rdb, client.Tenant()))
 
 	ok = true
-	return &server{handler: observe(logger, mux), health: h, close: closeAll}, nil
+	return &server{handler: rt.Handler(logger), health: h, close: closeAll}, nil
 }
 
-// routes mounts every route, each counted under its pattern and guarded by recoverer.
-func routes(cfg *Config, m *Metrics, h *health, l Layers, media http.Handler) *http.ServeMux {
-	mux := http.NewServeMux()
-	handle := func(pattern, route string, hd http.Handler) {
-		mux.Handle(pattern, m.instrument(route, recoverer(hd)))
-	}
-	ide := graph.GraphiQL(graph.GraphiQLOptions{Endpoint: "graphql", Title: "gladgraph"})
-	short := cfg.Limits.RequestTimeout + 5*time.Second
-
-	gql := http.MaxBytesHandler(withTimeout(cfg.Limits.RequestTimeout, l.GraphQL), cfg.Limits.MaxBodyBytes)
-	handle("/graphql", "/graphql", deadlines(short, graphqlOrIDE(ide, gql)))
-	handle("GET /{$}", "/", deadlines(short, ide))
-	handle("GET /graphiql/", "/graphiql/", deadlines(short, ide))
-	handle("GET /healthz", "/healthz", deadlines(short, http.HandlerFunc(h.liveness)))
-	handle("GET /readyz", "/readyz", deadlines(short, http.HandlerFunc(h.readiness)))
-	handle("GET /metrics", "/metrics", deadlines(short, m.Handler()))
+// routes mounts every route on the edge's router. New surfaces (/mcp, /admin/…, subscriptions)
+// mount here the same way.
+func routes(rt *edge.Router, cfg *config.Config, l Layers, h *health.Checker, m *metrics.Metrics, mediaHandler http.Handler, seen webhooks.SeenSet) {
+	page := ide.GraphiQL(ide.GraphiQLOptions{Endpoint: "graphql", Title: "gladgraph"})
+	gql := http.MaxBytesHandler(edge.WithTimeout(cfg.Limits.RequestTimeout, l.GraphQL), cfg.Limits.MaxBodyBytes)
+	rt.Handle("/graphql", "/graphql", ide.GraphQLOrIDE(page, gql))
+	rt.Handle("GET /{$}", "/", page)
+	rt.Handle("GET /graphiql/", "/graphiql/", page)
+	rt.Handle("GET /healthz", "/healthz", http.HandlerFunc(h.Liveness))
+	rt.Handle("GET /readyz", "/readyz", http.HandlerFunc(h.Readiness))
+	rt.Handle("GET /metrics", "/metrics", m.Handler())
 	if cfg.WebhooksEnabled() {
-		handle("POST /webhooks/gladly", "/webhooks/gladly", deadlines(short, newWebhookReceiver(cfg, l.SeenEvents, l.Invalidator, m)))
+		rt.Handle("POST /webhooks/gladly", "/webhooks/gladly", webhooks.NewReceiver(cfg, seen, l.Invalidator, m))
 	} else {
 		// No credentials configured: the receiver does not exist rather than accept anyone.
-		handle("/webhooks/gladly", "/webhooks/gladly", http.NotFoundHandler())
+		rt.Handle("/webhooks/gladly", "/webhooks/gladly", http.NotFoundHandler())
 	}
-	handle("GET /media/{itemId}", "/media/{itemId}", media)
-	handle("/", "unmatched", http.NotFoundHandler())
-	return mux
-}
-
-func logDemo(logger zerolog.Logger, cfg *Config, fake *gladlytest.Server) {
-	logger.Info().Msg("demo mode: GLADLY_BASE_URL is not set, so gladgraph serves an in-memory Gladly")
-	ev := logger.Info().Str("fake", "gladly/gladlytest").Str("fake_url", fake.URL).
-		Str("fixture", "Ada Lovelace <"+gladlytest.DemoCustomerEmail+">").Int("rate_limit_per_second", cfg.GladlyRateLimit)
-	if cfg.DemoFaults.Any() {
-		ev = ev.Str("faults", cfg.DemoFaults.String())
-	}
-	ev.Msg(fmt.Sprintf("demo: the fake Gladly (seeded demo organization, limited to %d requests per second like a real one) answers every upstream call", cfg.GladlyRateLimit))
-}
-
-func logCache(logger zerolog.Logger, cfg *Config) {
-	if cfg.RedisURL == "" {
-		logger.Info().Str("cache", "in-process").Msg("cache: in-process (set REDIS_URL to share it between replicas)")
-		return
-	}
-	t, _ := redisOptions(cfg.RedisURL)
-	mode := ""
-	if t != nil {
-		mode = t.mode()
-	}
-	logger.Info().Str("cache", "redis").Str("redis", redisDisplay(cfg.RedisURL)).Str("redis_mode", mode).Msg("cache: Redis")
-}
-
-// logWriter sends net/http's own error lines (TLS handshakes, bad requests) to the logger.
-type logWriter struct{ l zerolog.Logger }
-
-func (w logWriter) Write(p []byte) (int, error) {
-	w.l.Warn().Str("component", "http").Msg(strings.TrimSpace(string(p)))
-	return len(p), nil
+	rt.HandleStream("GET /media/{itemId}", "/media/{itemId}", mediaHandler) // sets a deadline per write
+	rt.Handle("/", "unmatched", http.NotFoundHandler())
 }

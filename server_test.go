@@ -6,13 +6,15 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/gladgraph/gladgraph/config"
+	"github.com/gladgraph/gladgraph/demo"
+	"github.com/gladgraph/gladgraph/edge"
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/loaders"
 )
@@ -65,7 +67,7 @@ func echoGraphQL(client func() *gladly.Client) http.Handler {
 
 func TestAccessLogNeverShowsSecrets(t *testing.T) {
 	t.Parallel()
-	fake, err := startDemo(DemoFaults{}, gladly.DefaultRequestsPerSecond)
+	fake, err := demo.Start(config.DemoFaults{}, gladly.DefaultRequestsPerSecond)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,24 +75,14 @@ func TestAccessLogNeverShowsSecrets(t *testing.T) {
 	var b *Backend
 	build := func(bk *Backend) (Layers, error) {
 		b = bk
-		return Layers{GraphQL: echoGraphQL(func() *gladly.Client { return b.Gladly })}, nil
+		return Layers{GraphQL: echoGraphQL(func() *gladly.Client { return b.Gladly }), Invalidator: unexpectedInvalidator{t}}, nil
 	}
 	env := map[string]string{
 		"GLADLY_BASE_URL": fake.URL, "GLADLY_USERNAME": fake.Username, "GLADLY_API_TOKEN": fake.Token,
 		"WEBHOOK_USERNAME": "gladly", "WEBHOOK_PASSWORD": secretWebhookPass, "LOG_LEVEL": "trace",
 	}
-	cfg, err := loadConfig(nil, envOf(env), io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
 	logs := &syncBuffer{}
-	s, err := newServer(cfg, newLogger(logs, "json", zerolog.TraceLevel), build)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.close()
-	srv := httptest.NewServer(s.handler)
-	defer srv.Close()
+	_, _, srv := serveForTest(t, env, logs, func(*config.Config) zerolog.Level { return zerolog.TraceLevel }, build)
 
 	const bearer = "Bearer client-SECRET-0006"
 	const inBody = "body-SECRET-0007"
@@ -158,32 +150,6 @@ func TestAccessLogNeverShowsSecrets(t *testing.T) {
 	}
 }
 
-func TestRequestID(t *testing.T) {
-	t.Parallel()
-	ts := startTestServer(t, nil, Layers{})
-	for in, keep := range map[string]bool{
-		"router-42":              true,
-		"":                       false,
-		"has space":              false,
-		strings.Repeat("x", 129): false,
-		"line\nbreak":            false,
-		"ünïcode":                false,
-		strings.Repeat("y", 128): true,
-	} {
-		req := httptest.NewRequest("GET", "/healthz", nil)
-		req.Header["X-Request-Id"] = []string{in}
-		rec := httptest.NewRecorder()
-		ts.srv.handler.ServeHTTP(rec, req)
-		got := rec.Header().Get("X-Request-Id")
-		if keep && got != in {
-			t.Errorf("sane id %q answered as %q", in, got)
-		}
-		if !keep && (got == in || !saneRequestID(got)) {
-			t.Errorf("insane id %q answered as %q, want a fresh one", in, got)
-		}
-	}
-}
-
 func TestRecoverer(t *testing.T) {
 	t.Parallel()
 	ts := startTestServer(t, nil, Layers{GraphQL: http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
@@ -220,12 +186,17 @@ func TestRecoverer(t *testing.T) {
 	}
 }
 
-func TestGraphQLPlaceholderAndIDE(t *testing.T) {
+// TestGraphQLRouteAndIDE: /graphql reaches the GraphQL layer (here one that always answers 503)
+// except for browsers asking for a page, which get the IDE, as / does.
+func TestGraphQLRouteAndIDE(t *testing.T) {
 	t.Parallel()
-	ts := startTestServer(t, nil, Layers{})
+	unavailable := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		edge.WriteGraphQLError(w, r, http.StatusServiceUnavailable, "unavailable in this test", "INTERNAL_SERVER_ERROR")
+	})
+	ts := startTestServer(t, nil, Layers{GraphQL: unavailable})
 	res, body := ts.do(t, "POST", "/graphql", `{"query":"{a}"}`, map[string]string{"Content-Type": "application/json"})
 	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, `"code":"INTERNAL_SERVER_ERROR"`) {
-		t.Errorf("placeholder = %d %s", res.StatusCode, body)
+		t.Errorf("GraphQL layer = %d %s", res.StatusCode, body)
 	}
 	for path, hdr := range map[string]string{"/": "", "/graphql": "text/html,application/xhtml+xml,*/*;q=0.8"} {
 		res, body := ts.do(t, "GET", path, "", map[string]string{"Accept": hdr})

@@ -10,6 +10,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/gladgraph/gladgraph/config"
+	"github.com/gladgraph/gladgraph/edge"
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
 )
@@ -30,11 +32,11 @@ func TestWebhookDeliveryEvictsTheCache(t *testing.T) {
 		"WEBHOOK_USERNAME": "gladly", "WEBHOOK_PASSWORD": "webhook-secret-0123456789",
 		"PUBLIC_URL": hs.URL, "LOG_FORMAT": "json",
 	}
-	cfg, err := loadConfig(nil, envOf(env), io.Discard)
+	cfg, err := config.Load(nil, envOf(env), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := newServer(cfg, newLogger(&syncBuffer{}, "json", zerolog.InfoLevel), buildLayers)
+	s, err := newServer(cfg, edge.NewLogger(&syncBuffer{}, "json", zerolog.InfoLevel), buildLayers)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,10 +8,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/gladgraph/gladgraph/config"
+	"github.com/gladgraph/gladgraph/demo"
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/loaders"
 	"github.com/gladgraph/gladgraph/loaders/redistest"
@@ -157,7 +158,7 @@ func TestWebhookInvalidationFailure(t *testing.T) {
 	inv := &recordingInvalidator{err: errors.New("redis: connection refused")}
 	ts := startTestServer(t, webhookEnv, Layers{Invalidator: inv})
 	for range 2 {
-		// Answered 200 (see webhookReceiver), and the id is forgotten so a redelivery retries.
+		// Answered 200 (see webhooks.receiver), and the id is forgotten so a redelivery retries.
 		if res, _ := ts.do(t, "POST", "/webhooks/gladly", taskEvent, goodCreds); res.StatusCode != http.StatusOK {
 			t.Errorf("event with failing invalidation = %d, want 200", res.StatusCode)
 		}
@@ -170,46 +171,11 @@ func TestWebhookInvalidationFailure(t *testing.T) {
 	}
 }
 
-func TestMemorySeenSet(t *testing.T) {
-	t.Parallel()
-	ctx := t.Context()
-	now := time.Unix(0, 0)
-	s := newMemorySeenSet(time.Hour, 3)
-	s.now = func() time.Time { return now }
-	mark := func(id string) bool {
-		first, err := s.MarkSeen(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return first
-	}
-	if !mark("a") || mark("a") {
-		t.Fatal("a: want first, then seen")
-	}
-	mark("b")
-	mark("c")
-	mark("d") // over the bound: a, the oldest, goes
-	if !mark("a") {
-		t.Error("a still remembered past the bound")
-	}
-	if mark("d") {
-		t.Error("d forgotten too early")
-	}
-	now = now.Add(time.Hour)
-	if !mark("d") {
-		t.Error("d remembered past its TTL")
-	}
-	_ = s.Forget(ctx, "d")
-	if !mark("d") {
-		t.Error("d remembered after Forget")
-	}
-}
-
 func TestWebhookSeenSetInRedis(t *testing.T) {
 	t.Parallel()
 	rs := redistest.New(t)
 	inv := &recordingInvalidator{}
-	fake, err := startDemo(DemoFaults{}, gladly.DefaultRequestsPerSecond)
+	fake, err := demo.Start(config.DemoFaults{}, gladly.DefaultRequestsPerSecond)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,26 +196,5 @@ func TestWebhookSeenSetInRedis(t *testing.T) {
 	}
 	if n := len(inv.got()); n != 1 {
 		t.Errorf("%d invalidations across two replicas, want 1", n)
-	}
-}
-
-func TestRedisSeenSet(t *testing.T) {
-	t.Parallel()
-	rs := redistest.New(t)
-	s := newRedisSeenSet(rs.Client(t), rs.Prefix+"tenant", time.Minute)
-	ctx := t.Context()
-	for i, want := range []bool{true, false} {
-		if first, err := s.MarkSeen(ctx, "ev"); err != nil || first != want {
-			t.Errorf("MarkSeen #%d = %v, %v; want %v", i+1, first, err, want)
-		}
-	}
-	if err := s.Forget(ctx, "ev"); err != nil {
-		t.Fatal(err)
-	}
-	if first, _ := s.MarkSeen(ctx, "ev"); !first {
-		t.Error("still seen after Forget")
-	}
-	if ttl := rs.Client(t).TTL(ctx, s.prefix+"ev").Val(); ttl <= 0 || ttl > time.Minute {
-		t.Errorf("TTL = %v, want within a minute", ttl)
 	}
 }

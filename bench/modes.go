@@ -13,8 +13,9 @@ import (
 
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
-	"github.com/gladgraph/gladgraph/graph"
+	"github.com/gladgraph/gladgraph/gqlhttp"
 	"github.com/gladgraph/gladgraph/loaders"
+	"github.com/gladgraph/gladgraph/media"
 )
 
 // The modes, in the order they run for each query.
@@ -146,12 +147,12 @@ func buildStack(cfg stackConfig) (*stack, error) {
 		return nil, err
 	}
 	handler := func(client *gladly.Client, store *loaders.Store, opts ...loaders.FactoryOption) http.Handler {
-		return graph.NewHandler(graph.Config{
+		return gqlhttp.NewHandler(gqlhttp.Config{
 			Gladly:  client,
 			Loaders: loaders.NewFactory(client, store, append(append([]loaders.FactoryOption{}, cfg.factoryOpts...), opts...)...),
-			Media:   graph.NewMediaSigner([]byte("bench-media-key-0123456789abcdef"), client.Tenant(), "http://gladgraph.bench", 15*time.Minute),
+			Media:   media.NewSigner([]byte("bench-media-key-0123456789abcdef"), client.Tenant(), "http://gladgraph.bench", 15*time.Minute),
 			Log:     zerolog.Nop(),
-			Limits:  graph.Limits{MaxComplexity: 100000, MaxDepth: 15, MaxEntities: 500},
+			Limits:  gqlhttp.Limits{MaxComplexity: 100000, MaxDepth: 15, MaxEntities: 500},
 		})
 	}
 	storeOpts := func(extra ...loaders.StoreOption) []loaders.StoreOption {

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"net/http"
 	"time"
 
 	"github.com/gladgraph/gladgraph/gladly"
@@ -157,7 +156,7 @@ func (r *mutationResolver) DeleteWebhook(ctx context.Context, id string) (*model
 	case gladly.IsNotFound(err):
 		r.invalidateWebhook(ctx, id)
 		return &model.DeleteWebhookPayload{UserErrors: notFound(fieldPath("id"), "webhook "+id)}, nil
-	case gladly.StatusCode(err) == http.StatusBadRequest:
+	case gladly.StatusCode(err) == 400: // Bad Request
 		// Gladly's one documented refusal: the webhook is enabled. Its state, not the id, is at
 		// fault, and changing that state (disabling it) is the cure: INVALID_STATE, no field.
 		return &model.DeleteWebhookPayload{UserErrors: []*model.UserError{{Code: model.UserErrorCodeInvalidState,
@@ -174,7 +173,7 @@ func (r *mutationResolver) DeleteExportJob(ctx context.Context, id string) (*mod
 	switch {
 	case gladly.IsNotFound(err):
 		return &model.DeleteExportJobPayload{UserErrors: notFound(fieldPath("id"), "export job "+id)}, nil
-	case gladly.StatusCode(err) == http.StatusBadRequest:
+	case gladly.StatusCode(err) == 400: // Bad Request
 		// Gladly deletes only finished jobs: retrying once the job is COMPLETED or FAILED works.
 		ue, err := userErrors(err, attrMap{"status": nil})
 		if err != nil {

@@ -14,8 +14,9 @@ import (
 
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
-	"github.com/gladgraph/gladgraph/graph"
+	"github.com/gladgraph/gladgraph/gqlhttp"
 	"github.com/gladgraph/gladgraph/loaders"
+	"github.com/gladgraph/gladgraph/media"
 )
 
 // The fake seeds no voice-AI, custom-channel or future item kinds, and (like Gladly) never
@@ -65,13 +66,13 @@ func newCannedEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	cache := loaders.NewMemoryCache(8 << 20)
-	h := graph.NewHandler(graph.Config{
+	x := gqlhttp.NewExecutor(gqlhttp.Config{
 		Gladly:  client,
 		Loaders: loaders.NewFactory(client, loaders.NewStore(cache)),
-		Media:   graph.NewMediaSigner([]byte("test-media-key-0123456789abcdef"), client.Tenant(), "http://gladgraph.test", 15*time.Minute),
+		Media:   media.NewSigner([]byte("test-media-key-0123456789abcdef"), client.Tenant(), "http://gladgraph.test", 15*time.Minute),
 		Log:     zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel),
 	})
-	return &env{fake: fake, client: client, cache: cache, handler: h}
+	return &env{fake: fake, client: client, cache: cache, exec: x}
 }
 
 func TestConversationItemContentBeyondTheFake(t *testing.T) {

@@ -4,34 +4,35 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/google/go-cmp/cmp"
 	"github.com/rs/zerolog"
 
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
-	"github.com/gladgraph/gladgraph/graph"
+	"github.com/gladgraph/gladgraph/gqlhttp"
 	"github.com/gladgraph/gladgraph/loaders"
 	"github.com/gladgraph/gladgraph/loaders/redistest"
+	"github.com/gladgraph/gladgraph/media"
 )
 
-// env is gladgraph's GraphQL handler over a fake Gladly, for tests through GraphQL.
+// env runs GraphQL operations in-process (gqlhttp.Executor: the HTTP handler's extensions and
+// limits, without HTTP) over a fake Gladly, for tests of the resolvers.
 type env struct {
-	fake    *gladlytest.Server
-	client  *gladly.Client
-	cache   loaders.Cache
-	handler http.Handler
+	fake   *gladlytest.Server
+	client *gladly.Client
+	cache  loaders.Cache
+	exec   *gqlhttp.Executor
 }
 
 type envConfig struct {
 	fakeOpts        []gladlytest.Option
 	redis           bool
-	limits          *graph.Limits
+	limits          *gqlhttp.Limits
 	noIntrospection bool
 	logTo           io.Writer
 }
@@ -48,7 +49,7 @@ func withFake(opts ...gladlytest.Option) envOption {
 func withRedis() envOption { return func(c *envConfig) { c.redis = true } }
 
 // withLimits replaces the handler's limits.
-func withLimits(l graph.Limits) envOption { return func(c *envConfig) { c.limits = &l } }
+func withLimits(l gqlhttp.Limits) envOption { return func(c *envConfig) { c.limits = &l } }
 
 // withLogTo sends the handler's logs (warnings and up) to w instead of the test's log.
 func withLogTo(w io.Writer) envOption { return func(c *envConfig) { c.logTo = w } }
@@ -79,20 +80,21 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		logTo = cfg.logTo
 	}
 	log := zerolog.New(logTo).Level(zerolog.WarnLevel)
-	limits := serverDefaultLimits // every test runs under the limits a server has by default
+	// Every test runs under the limits a server has by default (config/config.go).
+	limits := gqlhttp.Limits{MaxComplexity: 100000, MaxDepth: 15, MaxEntities: 500, MaxAliases: 50, MaxTokens: 2000}
 	if cfg.limits != nil {
 		limits = *cfg.limits
 	}
-	h := graph.NewHandler(graph.Config{
+	x := gqlhttp.NewExecutor(gqlhttp.Config{
 		Gladly:        client,
 		Loaders:       loaders.NewFactory(client, loaders.NewStore(cache)),
-		Media:         graph.NewMediaSigner([]byte("test-media-key-0123456789abcdef"), client.Tenant(), "http://gladgraph.test", 15*time.Minute),
+		Media:         media.NewSigner([]byte("test-media-key-0123456789abcdef"), client.Tenant(), "http://gladgraph.test", 15*time.Minute),
 		Log:           log,
 		Introspection: !cfg.noIntrospection,
 		Limits:        limits,
 		APQ:           cache,
 	})
-	return &env{fake: fake, client: client, cache: cache, handler: h}
+	return &env{fake: fake, client: client, cache: cache, exec: x}
 }
 
 // gqlResponse is a GraphQL response.
@@ -116,16 +118,35 @@ func (e *env) do(t *testing.T, query string, vars map[string]any) gqlResponse {
 // doOperation runs the named operation of a document with several.
 func (e *env) doOperation(t *testing.T, query, operationName string, vars map[string]any) gqlResponse {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "operationName": operationName, "variables": vars})
-	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	e.handler.ServeHTTP(rec, req)
+	res := e.exec.Execute(t.Context(), &graphql.RawParams{Query: query, OperationName: operationName, Variables: jsonVariables(t, vars)})
+	body, err := json.Marshal(res)
+	if err != nil {
+		t.Fatalf("response is not JSON: %v", err)
+	}
 	var resp gqlResponse
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		t.Fatalf("response is not JSON (%d): %s", rec.Code, rec.Body.String())
+	if err := json.Unmarshal(body, &resp); err != nil {
+		t.Fatalf("response is not JSON: %s", body)
+	}
+	if len(res.Data) == 0 {
+		resp.Data = nil // a request error: no data entry at all, as over HTTP
 	}
 	return resp
+}
+
+// jsonVariables passes variables as a JSON body would: numbers as json.Number.
+func jsonVariables(t *testing.T, vars map[string]any) map[string]any {
+	t.Helper()
+	b, err := json.Marshal(vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // query runs a request that must succeed without errors and decodes its data into out.

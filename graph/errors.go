@@ -3,7 +3,9 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"runtime/debug"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -38,6 +40,14 @@ type badInput struct{ msg string }
 func (e *badInput) Error() string { return e.msg }
 
 func errBadInput(msg string) error { return &badInput{msg: msg} }
+
+// Recover turns a resolver panic into INTERNAL_SERVER_ERROR, logging the panic and its stack.
+func Recover(log zerolog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.Error().Str("panic", fmt.Sprint(p)).Str("stack", string(debug.Stack())).Msg("graphql: resolver panic")
+		return &internalError{cause: fmt.Sprint(p)}
+	}
+}
 
 // ErrorPresenter turns resolver errors into GraphQL errors with extensions.code. Gladly's own
 // failures keep a safe description; anything unexpected is logged and reported as

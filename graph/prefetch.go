@@ -29,7 +29,7 @@ func selected(ctx context.Context, path ...string) []*ast.Field {
 	for depth, name := range path {
 		found = found[:0]
 		for _, set := range sets {
-			walkFields(set, func(f *ast.Field) bool {
+			WalkFields(set, func(f *ast.Field) bool {
 				if f.Name == name {
 					found = append(found, f)
 				}

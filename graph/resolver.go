@@ -1,6 +1,3 @@
-// Package graph is gladgraph's GraphQL layer: gqlgen resolvers that map Gladly to the schema
-// (schema/*.graphqls), reading through the per-request loaders and writing through the gladly
-// client. The generated executor lives in graph/generated, the schema's Go types in graph/model.
 package graph
 
 import (
@@ -9,13 +6,33 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/gladgraph/gladgraph/gladly"
+	"github.com/gladgraph/gladgraph/media"
 )
+
+// Config is what the resolvers need.
+type Config struct {
+	Gladly *gladly.Client
+	// Media signs the URLs ConversationItem.media.url hands out (nil: no media URLs).
+	Media *media.Signer
+	Log   zerolog.Logger
+	// Now is the clock for validation of dates (default time.Now).
+	Now func() time.Time
+}
+
+// NewResolver returns the root resolver.
+func NewResolver(cfg Config) *Resolver {
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Resolver{Gladly: cfg.Gladly, Media: cfg.Media, Log: cfg.Log, now: now}
+}
 
 // Resolver holds what every resolver needs. Per-request state (the loaders) comes from the
 // request's context: loaders.For(ctx).
 type Resolver struct {
 	Gladly *gladly.Client
-	Media  *MediaSigner
+	Media  *media.Signer
 	Log    zerolog.Logger
 	now    func() time.Time
 }

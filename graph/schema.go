@@ -1,11 +1,14 @@
 package graph
 
 import (
+	"context"
 	"maps"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/gladgraph/gladgraph/graph/generated"
+	"github.com/gladgraph/gladgraph/graph/model"
 )
 
 // gqlgenInternalTypes are types gqlgen's federation plugin declares only to generate Go code
@@ -24,4 +27,28 @@ func publicSchema() *ast.Schema {
 		delete(s.Types, name)
 	}
 	return &s
+}
+
+// NewExecutableSchema returns the public schema (see publicSchema) with its resolvers: what every
+// transport executes operations against.
+func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
+	return generated.NewExecutableSchema(generated.Config{Schema: publicSchema(), Resolvers: NewResolver(cfg)})
+}
+
+// CheckArguments is the field middleware (AroundFields) that refuses, before the resolver fetches
+// anything, pagination arguments out of range and _entities representations no finder could take.
+func CheckArguments(schema *ast.Schema) graphql.FieldMiddleware {
+	return func(ctx context.Context, next graphql.Resolver) (any, error) {
+		if fc := graphql.GetFieldContext(ctx); fc != nil && len(fc.Args) > 0 {
+			if err := model.CheckPageArgs(fc.Args); err != nil {
+				return nil, err
+			}
+			if fc.Field.Name == "_entities" && fc.Object == "Query" {
+				if err := checkRepresentations(schema, fc.Args["representations"]); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return next(ctx)
+	}
 }

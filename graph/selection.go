@@ -2,15 +2,15 @@ package graph
 
 import "github.com/vektah/gqlparser/v2/ast"
 
-// maxFragmentDepth bounds the fragments walkFields follows into one another (validation has
+// maxFragmentDepth bounds the fragments WalkFields follows into one another (validation has
 // refused cycles; the bound is for safety).
 const maxFragmentDepth = 100
 
-// walkFields calls visit for each field of a validated selection set, following inline fragments
+// WalkFields calls visit for each field of a validated selection set, following inline fragments
 // and fragment spreads (leaving out what @skip/@include leave out for certain), until visit
 // returns true. It reports whether visit did, or whether fragments nested deeper than
 // maxFragmentDepth cut the walk short: a caller looking for something must then assume it there.
-func walkFields(set ast.SelectionSet, visit func(*ast.Field) bool) bool {
+func WalkFields(set ast.SelectionSet, visit func(*ast.Field) bool) bool {
 	return walkSelections(set, visit, 0)
 }
 

@@ -1,0 +1,261 @@
+package config
+
+import (
+	"errors"
+	"flag"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// Secrets used in the tests below: none may appear in any message or log.
+const (
+	secretToken       = "tok-SECRET-0001"
+	secretWebhookPass = "hook-SECRET-0002"
+	secretHeaderValue = "header-SECRET-0003"
+	secretRedisPass   = "redis-SECRET-0004"
+	secretMediaKey    = "short-SECRET-0005"
+)
+
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestErrorsNameEveryVariable(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{
+		"LISTEN_ADDR":           "nope",
+		"PUBLIC_URL":            "ftp://example.com",
+		"GLADLY_API_TOKEN":      secretToken, // without base URL and username
+		"GLADLY_RATE_LIMIT":     "0",
+		"GLADLY_DEMO_FAULTS":    "error_rate=2",
+		"REDIS_URL":             "redis://user:" + secretRedisPass + "@localhost:notaport/0",
+		"CACHE_TTL_PROFILE":     "soon",
+		"CACHE_TTL_DIRECTORY":   "-1s",
+		"LOG_LEVEL":             "loud",
+		"LOG_FORMAT":            "xml",
+		"GRAPHQL_INTROSPECTION": "maybe",
+		"WEBHOOK_PASSWORD":      secretWebhookPass, // without username
+		"WEBHOOK_HEADER_NAME":   "Bad Header",
+		"WEBHOOK_HEADER_VALUE":  secretHeaderValue,
+		"MEDIA_SIGNING_KEY":     secretMediaKey, // too short
+		"MEDIA_URL_TTL":         "1ms",
+		"MAX_QUERY_COMPLEXITY":  "lots",
+		"MAX_QUERY_DEPTH":       "0",
+		"MAX_QUERY_ALIASES":     "-1",
+		"MAX_QUERY_TOKENS":      "many",
+		"MAX_BODY_BYTES":        "-5",
+		"REQUEST_TIMEOUT":       "forever",
+		"SHUTDOWN_TIMEOUT":      "2d",
+	}
+	_, err := Load(nil, envOf(env), io.Discard)
+	var ce *Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("config.Load = %v, want a *Error", err)
+	}
+	named := map[string]bool{}
+	for _, p := range ce.Problems {
+		env, rest, _ := strings.Cut(p, " ")
+		named[env] = true
+		if want := "(-" + flagNameOf(env) + "):"; !strings.HasPrefix(rest, want) {
+			t.Errorf("problem %q does not name the flag %s", p, want)
+		}
+	}
+	for _, v := range []string{
+		"LISTEN_ADDR", "PUBLIC_URL", "GLADLY_BASE_URL", "GLADLY_USERNAME", "GLADLY_RATE_LIMIT",
+		"GLADLY_DEMO_FAULTS", "REDIS_URL", "CACHE_TTL_PROFILE", "CACHE_TTL_DIRECTORY", "LOG_LEVEL", "LOG_FORMAT",
+		"GRAPHQL_INTROSPECTION", "WEBHOOK_USERNAME", "WEBHOOK_HEADER_NAME", "MEDIA_SIGNING_KEY", "MEDIA_URL_TTL",
+		"MAX_QUERY_COMPLEXITY", "MAX_QUERY_DEPTH", "MAX_QUERY_ALIASES", "MAX_QUERY_TOKENS", "MAX_BODY_BYTES", "REQUEST_TIMEOUT", "SHUTDOWN_TIMEOUT",
+	} {
+		if !named[v] {
+			t.Errorf("no problem reported for %s", v)
+		}
+	}
+	msg := err.Error()
+	for _, s := range []string{secretToken, secretWebhookPass, secretHeaderValue, secretRedisPass, secretMediaKey} {
+		if strings.Contains(msg, s) {
+			t.Errorf("error message shows a secret %q:\n%s", s, msg)
+		}
+	}
+	if !strings.Contains(msg, `(got "nope")`) {
+		t.Errorf("non-secret values should be shown to help fix them:\n%s", msg)
+	}
+}
+
+func TestConfigPartialGladly(t *testing.T) {
+	t.Parallel()
+	_, err := Load(nil, envOf(map[string]string{"GLADLY_BASE_URL": "acme"}), io.Discard)
+	var ce *Error
+	if !errors.As(err, &ce) || len(ce.Problems) != 2 {
+		t.Fatalf("config.Load = %v, want two problems (username, token)", err)
+	}
+	if !strings.HasPrefix(ce.Problems[0], "GLADLY_USERNAME ") || !strings.HasPrefix(ce.Problems[1], "GLADLY_API_TOKEN ") {
+		t.Errorf("problems = %q", ce.Problems)
+	}
+}
+
+func TestConfigFaultsOnlyInDemo(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"GLADLY_BASE_URL": "acme", "GLADLY_USERNAME": "api@acme.com", "GLADLY_API_TOKEN": secretToken, "GLADLY_DEMO_FAULTS": "latency=10ms"}
+	_, err := Load(nil, envOf(env), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "GLADLY_DEMO_FAULTS") {
+		t.Fatalf("config.Load = %v, want a GLADLY_DEMO_FAULTS problem", err)
+	}
+}
+
+func TestConfigSecretNotShownWhenInvalid(t *testing.T) {
+	t.Parallel()
+	// Each secret setting, given a value it refuses: the message says what is wrong, not the value.
+	for env, v := range map[string]string{
+		"MEDIA_SIGNING_KEY": secretMediaKey,
+		"REDIS_URL":         "redis://:" + secretRedisPass + "@host:6379/0?bogus_option=1",
+	} {
+		_, err := Load(nil, envOf(map[string]string{env: v}), io.Discard)
+		if err == nil {
+			t.Errorf("%s=%q accepted", env, v)
+			continue
+		}
+		if strings.Contains(err.Error(), v) || strings.Contains(err.Error(), "SECRET") {
+			t.Errorf("%s: message shows the value: %v", env, err)
+		}
+		if !strings.Contains(err.Error(), "value not shown") {
+			t.Errorf("%s: message does not say the value is hidden: %v", env, err)
+		}
+	}
+}
+
+func TestConfigURLCredentialsNotEchoed(t *testing.T) {
+	t.Parallel()
+	for _, env := range []string{"GLADLY_BASE_URL", "PUBLIC_URL"} {
+		_, err := Load(nil, envOf(map[string]string{env: "https://api%40acme.com:" + secretToken + "@acme.gladly.com/x/y"}), io.Discard)
+		if err == nil {
+			t.Errorf("%s with credentials accepted", env)
+			continue
+		}
+		if strings.Contains(err.Error(), secretToken) {
+			t.Errorf("%s: message shows the password: %v", env, err)
+		}
+	}
+}
+
+func TestConfigDefaultsAndOverrides(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{
+		"LISTEN_ADDR":       ":1234",
+		"GLADLY_BASE_URL":   "acme.gladly.qa",
+		"GLADLY_USERNAME":   "api@acme.com",
+		"GLADLY_API_TOKEN":  secretToken,
+		"CACHE_TTL_PROFILE": "0",
+		"MAX_BODY_BYTES":    "512KiB",
+		"MAX_QUERY_TOKENS":  "5000",
+		"WEBHOOK_USERNAME":  "gladly",
+		"WEBHOOK_PASSWORD":  secretWebhookPass,
+		"REDIS_URL":         "redis://:" + secretRedisPass + "@localhost:6379/2",
+	}
+	cfg, err := Load([]string{"-listen-addr", "127.0.0.1:9", "-log-level", "debug"}, envOf(env), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"flag beats env", cfg.ListenAddr, "127.0.0.1:9"},
+		{"log level from flag", cfg.LogLevel, zerolog.DebugLevel},
+		{"not the demo", cfg.Demo(), false},
+		{"introspection off outside the demo", cfg.Introspection, false},
+		{"profile TTL 0 disables", cfg.CacheTTL.Profile, time.Duration(0)},
+		{"directory TTL default", cfg.CacheTTL.Directory, 5 * time.Minute},
+		{"body limit", cfg.Limits.MaxBodyBytes, int64(512 << 10)},
+		{"token limit", cfg.Limits.MaxQueryTokens, 5000},
+		{"alias limit default", cfg.Limits.MaxQueryAliases, 50},
+		{"webhooks on", cfg.WebhooksEnabled(), true},
+		{"generated media key", cfg.MediaKeyGenerated, true},
+		{"media key length", len(cfg.MediaSigningKey), 32},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s: got %v, want %v", c.name, c.got, c.want)
+		}
+	}
+	shown := cfg.String()
+	var logged strings.Builder
+	lg := zerolog.New(&logged)
+	lg.Info().Object("config", cfg).Send()
+	for _, out := range []string{shown, logged.String()} {
+		for _, s := range []string{secretToken, secretWebhookPass, secretRedisPass} {
+			if strings.Contains(out, s) {
+				t.Errorf("configuration output shows secret %q:\n%s", s, out)
+			}
+		}
+		if !strings.Contains(strings.ToLower(out), "gladly_api_token") || !strings.Contains(out, "[redacted]") {
+			t.Errorf("configuration output should list the token as redacted:\n%s", out)
+		}
+	}
+}
+
+func TestConfigDemoIntrospection(t *testing.T) {
+	t.Parallel()
+	cfg, err := Load(nil, envOf(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Demo() || !cfg.Introspection {
+		t.Errorf("demo = %v, introspection = %v; want both true", cfg.Demo(), cfg.Introspection)
+	}
+	cfg, err = Load([]string{"-graphql-introspection=false"}, envOf(nil), io.Discard)
+	if err != nil || cfg.Introspection {
+		t.Errorf("explicit false: %v, %v", cfg, err)
+	}
+}
+
+func TestConfigHelpAndArguments(t *testing.T) {
+	t.Parallel()
+	var usage strings.Builder
+	if _, err := Load([]string{"-help"}, envOf(nil), &usage); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("-help: %v", err)
+	}
+	if !strings.Contains(usage.String(), "$GLADLY_API_TOKEN") {
+		t.Errorf("usage does not name the environment variables:\n%s", usage.String())
+	}
+	if _, err := Load([]string{"serve"}, envOf(nil), io.Discard); err == nil {
+		t.Error("a positional argument was accepted")
+	}
+}
+
+func TestRedisURLForms(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		url, mode string // mode "" = refused
+	}{
+		{"redis://localhost:6379/0", "single"},
+		{"rediss://user:pw@cache.example.com:6380/1", "single"},
+		{"unix:///run/redis.sock?db=2", "single"},
+		{"redis://sentinel1:26379?master_name=main&addr=sentinel2:26379", "sentinel"},
+		{"redis+sentinel://sentinel1:26379/0?master_name=main", "sentinel"},
+		{"redis://node1:7000?addr=node2:7000&addr=node3:7000", "cluster"},
+		{"rediss+cluster://node1:7000", "cluster"},
+		{"redis+sentinel://sentinel1:26379", ""},
+		{"http://localhost:6379", ""},
+		{"redis://localhost:6379?no_such_option=1", ""},
+		{"redis://localhost:6379/x", ""},
+		{"redis+bogus://localhost", ""},
+	}
+	for _, tt := range tests {
+		got, err := redisOptions(tt.url)
+		switch {
+		case tt.mode == "" && err == nil:
+			t.Errorf("redisOptions(%q) accepted", tt.url)
+		case tt.mode != "" && err != nil:
+			t.Errorf("redisOptions(%q): %v", tt.url, err)
+		case tt.mode != "" && got.mode() != tt.mode:
+			t.Errorf("redisOptions(%q) mode = %s, want %s", tt.url, got.mode(), tt.mode)
+		}
+	}
+	if got := redisDisplay("rediss://user:pw@cache.example.com:6380/1?password=x"); got != "rediss://cache.example.com:6380/1" {
+		t.Errorf("redisDisplay = %q", got)
+	}
+}

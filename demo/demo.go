@@ -1,0 +1,38 @@
+package demo
+
+import (
+	"fmt"
+
+	"github.com/rs/zerolog"
+
+	"github.com/gladgraph/gladgraph/config"
+	"github.com/gladgraph/gladgraph/gladly/gladlytest"
+)
+
+// Start starts the in-process fake Gladly with the demo fixture, the faults of
+// GLADLY_DEMO_FAULTS and the organization's rate limit (GLADLY_RATE_LIMIT, Gladly's 10 per second
+// by default), so the demo meets the same 429s a real organization would — and one with a raised
+// limit can be simulated. The caller closes it.
+func Start(f config.DemoFaults, perSecond int) (*gladlytest.Server, error) {
+	srv, err := gladlytest.Start(append(f.Options(), gladlytest.WithRateLimit(perSecond))...)
+	if err != nil {
+		return nil, fmt.Errorf("start the demo's fake Gladly: %w", err)
+	}
+	return srv, nil
+}
+
+// LogStarted tells a newcomer, in the first lines of the log, that the demo runs and against what.
+func LogStarted(logger zerolog.Logger, cfg *config.Config, fake *gladlytest.Server) {
+	logger.Info().Msg("demo mode: GLADLY_BASE_URL is not set, so gladgraph serves an in-memory Gladly")
+	ev := logger.Info().Str("fake", "gladly/gladlytest").Str("fake_url", fake.URL).
+		Str("fixture", "Ada Lovelace <"+gladlytest.DemoCustomerEmail+">").Int("rate_limit_per_second", cfg.GladlyRateLimit)
+	if cfg.DemoFaults.Any() {
+		ev = ev.Str("faults", cfg.DemoFaults.String())
+	}
+	ev.Msg(fmt.Sprintf("demo: the fake Gladly (seeded demo organization, limited to %d requests per second like a real one) answers every upstream call", cfg.GladlyRateLimit))
+}
+
+// LogOpen says where to point a browser.
+func LogOpen(logger zerolog.Logger, publicURL string) {
+	logger.Info().Str("url", publicURL+"/").Msg("demo: open this URL in a browser (GraphiQL); GraphQL is at " + publicURL + "/graphql")
+}

@@ -1,0 +1,135 @@
+package gqlhttp
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/executor"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/apollofederatedtracingv1"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/rs/zerolog"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/gladgraph/gladgraph/edge"
+	"github.com/gladgraph/gladgraph/gladly"
+	"github.com/gladgraph/gladgraph/graph"
+	"github.com/gladgraph/gladgraph/loaders"
+	"github.com/gladgraph/gladgraph/media"
+)
+
+// Config is what the GraphQL handler needs.
+type Config struct {
+	Gladly  *gladly.Client
+	Loaders *loaders.Factory
+	Media   *media.Signer
+	Log     zerolog.Logger
+	// Introspection allows __schema/__type queries (_service stays reachable either way).
+	Introspection bool
+	// Limits bound each operation's complexity, depth and _entities representations.
+	Limits Limits
+	// APQ keeps automatic persisted queries in this cache (usually the response cache); nil
+	// disables them.
+	APQ loaders.Cache
+	// CSRFPrevention refuses GETs and simple-content-type POSTs without a preflight header.
+	CSRFPrevention bool
+	// Now is the clock for validation of dates (default time.Now).
+	Now func() time.Time
+}
+
+func (cfg Config) graph() graph.Config {
+	return graph.Config{Gladly: cfg.Gladly, Media: cfg.Media, Log: cfg.Log, Now: cfg.Now}
+}
+
+// NewHandler returns the GraphQL-over-HTTP handler: POST, and GET for queries, with a fresh set of
+// loaders per request.
+func NewHandler(cfg Config) http.Handler {
+	es := graph.NewExecutableSchema(cfg.graph())
+	srv := handler.New(es)
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(httpTransport{}) // GET and POST as GraphQL over HTTP says (see transport.go)
+	configure(srv, cfg, es.Schema())
+	var h http.Handler = edge.WithStats(cacheControl(cfg.Loaders.Middleware(srv)))
+	if cfg.CSRFPrevention {
+		h = csrfPrevention(h)
+	}
+	return h
+}
+
+// Executor runs GraphQL operations in-process, without HTTP, under the same extensions, limits
+// and error presentation as the HTTP handler: for surfaces that are not GraphQL over HTTP (MCP
+// tools) and for tests of the resolvers.
+type Executor struct {
+	exec    *executor.Executor
+	loaders *loaders.Factory
+}
+
+// NewExecutor returns an in-process executor (cfg.CSRFPrevention does not apply: no browser).
+func NewExecutor(cfg Config) *Executor {
+	es := graph.NewExecutableSchema(cfg.graph())
+	exec := executor.New(es)
+	configure(exec, cfg, es.Schema())
+	return &Executor{exec: exec, loaders: cfg.Loaders}
+}
+
+// Execute runs one operation with a fresh set of loaders. A request error (the document does not
+// parse or validate, the variables do not coerce) is a response with errors and no data.
+func (e *Executor) Execute(ctx context.Context, params *graphql.RawParams) *graphql.Response {
+	if loaders.StatsFrom(ctx) == nil {
+		ctx, _ = loaders.WithStats(ctx)
+	}
+	ctx = graphql.StartOperationTrace(e.loaders.WithLoaders(ctx))
+	params.ReadTime = graphql.TraceTiming{Start: graphql.Now(), End: graphql.Now()}
+	opCtx, errs := e.exec.CreateOperationContext(ctx, params)
+	if errs != nil {
+		if opCtx == nil {
+			opCtx = &graphql.OperationContext{}
+		}
+		return e.exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs)
+	}
+	responses, ctx := e.exec.DispatchOperation(ctx, opCtx)
+	return responses(ctx)
+}
+
+// extensible is what the HTTP server and the in-process executor share for configuration.
+type extensible interface {
+	SetQueryCache(graphql.Cache[*ast.QueryDocument])
+	Use(graphql.HandlerExtension)
+	SetErrorPresenter(graphql.ErrorPresenterFunc)
+	SetRecoverFunc(graphql.RecoverFunc)
+	AroundOperations(graphql.OperationMiddleware)
+	AroundFields(graphql.FieldMiddleware)
+	AroundResponses(graphql.ResponseMiddleware)
+}
+
+// configure installs gladgraph's extensions, in order: the introspection switch, the document
+// scan (before APQ: a refused document is never stored), APQ, the limits, federated tracing.
+func configure(x extensible, cfg Config, schema *ast.Schema) {
+	x.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	x.Use(introspectionSwitch{enabled: cfg.Introspection})
+	x.Use(documentScan{Limits: cfg.Limits})
+	if cfg.APQ != nil {
+		x.Use(extension.AutomaticPersistedQuery{Cache: apqCache{cache: cfg.APQ}})
+	}
+	x.Use(limitsExtension{Limits: cfg.Limits})
+	// Apollo Router and Gateway ask for federated traces (ftv1) with a header; others get none.
+	x.Use(&apollofederatedtracingv1.Tracer{})
+	x.SetErrorPresenter(graph.ErrorPresenter(cfg.Log))
+	x.SetRecoverFunc(graph.Recover(cfg.Log))
+	x.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		loaders.StatsFrom(ctx).SetOperationName(graphql.GetOperationContext(ctx).OperationName)
+		return next(ctx)
+	})
+	// Pagination arguments and entity representations are checked before the resolver fetches
+	// anything.
+	x.AroundFields(graph.CheckArguments(schema))
+	x.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		decideCachePolicy(ctx, resp)
+		return resp
+	})
+}
