@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/rs/zerolog"
 
+	"github.com/gladgraph/gladgraph/caller"
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
 	"github.com/gladgraph/gladgraph/graph"
@@ -34,6 +35,9 @@ type envConfig struct {
 	limits          *graph.Limits
 	noIntrospection bool
 	logTo           io.Writer
+	// scopes the caller holds; nil: every Gladly scope (see withScopes).
+	scopes       []string
+	routerSecret bool
 }
 
 // envOption configures newEnv.
@@ -55,6 +59,14 @@ func withLogTo(w io.Writer) envOption { return func(c *envConfig) { c.logTo = w 
 
 // withoutIntrospection switches introspection off, as outside the demo.
 func withoutIntrospection() envOption { return func(c *envConfig) { c.noIntrospection = true } }
+
+// withScopes makes the requests' caller hold only these scopes (default: every Gladly scope).
+func withScopes(scopes ...string) envOption {
+	return func(c *envConfig) { c.scopes = append([]string{}, scopes...) }
+}
+
+// withRouterSecret makes _service and _entities answer only requests from the router.
+func withRouterSecret() envOption { return func(c *envConfig) { c.routerSecret = true } }
 
 func newEnv(t testing.TB, opts ...envOption) *env {
 	t.Helper()
@@ -91,8 +103,26 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		Introspection: !cfg.noIntrospection,
 		Limits:        limits,
 		APQ:           cache,
+		Access:        graph.NewAccess(graph.AccessOptions{RouterSecretSet: cfg.routerSecret}),
 	})
+	scopes := cfg.scopes
+	if scopes == nil {
+		scopes = caller.GladlyScopes
+	}
+	who := &caller.Caller{Kind: caller.KindAPIKey, Subject: "test", AccountID: "test", Scopes: caller.NewScopes(scopes...)}
+	h = asCaller(who, h)
 	return &env{fake: fake, client: client, cache: cache, handler: h}
+}
+
+// asCaller authenticates every request as c, as the edge does.
+func asCaller(c *caller.Caller, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := caller.With(r.Context(), c)
+		if r.Header.Get("Router-Authorization") == "router-secret" {
+			ctx = caller.WithRouter(ctx)
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // gqlResponse is a GraphQL response.

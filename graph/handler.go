@@ -39,6 +39,9 @@ type Config struct {
 	CSRFPrevention bool
 	// Now is the clock for validation of dates (default time.Now).
 	Now func() time.Time
+	// Access enforces the schema's @requiresScopes for the caller in each request's context
+	// (see NewAccess); nil enforces nothing (tests of the resolvers alone).
+	Access *Access
 }
 
 // NewResolver returns the root resolver.
@@ -47,7 +50,7 @@ func NewResolver(cfg Config) *Resolver {
 	if now == nil {
 		now = time.Now
 	}
-	return &Resolver{Gladly: cfg.Gladly, Media: cfg.Media, Log: cfg.Log, now: now}
+	return &Resolver{Gladly: cfg.Gladly, Media: cfg.Media, Log: cfg.Log, access: cfg.Access, now: now}
 }
 
 // NewHandler returns the GraphQL-over-HTTP handler: POST, and GET for queries, with a fresh set of
@@ -75,6 +78,9 @@ func NewHandler(cfg Config) http.Handler {
 		loaders.StatsFrom(ctx).SetOperationName(graphql.GetOperationContext(ctx).OperationName)
 		return next(ctx)
 	})
+	if cfg.Access != nil {
+		srv.AroundFields(cfg.Access.Middleware) // scopes first: a refused field fetches nothing
+	}
 	// Pagination arguments and entity representations are checked before the resolver fetches
 	// anything.
 	srv.AroundFields(func(ctx context.Context, next graphql.Resolver) (any, error) {

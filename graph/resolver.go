@@ -17,5 +17,7 @@ type Resolver struct {
 	Gladly *gladly.Client
 	Media  *MediaSigner
 	Log    zerolog.Logger
+	// access enforces @requiresScopes; nil (tests of the resolvers alone) allows everything.
+	access *Access
 	now    func() time.Time
 }
