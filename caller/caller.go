@@ -93,3 +93,17 @@ func From(ctx context.Context) *Caller {
 	c, _ := ctx.Value(ctxKey{}).(*Caller)
 	return c
 }
+
+type routerKey struct{}
+
+// WithRouter marks ctx as a request that carried the router's shared secret
+// (Router-Authorization, compared against ROUTER_SECRET by the edge).
+func WithRouter(ctx context.Context) context.Context {
+	return context.WithValue(ctx, routerKey{}, true)
+}
+
+// FromRouter reports whether the request carried the router's shared secret.
+func FromRouter(ctx context.Context) bool {
+	ok, _ := ctx.Value(routerKey{}).(bool)
+	return ok
+}

@@ -39,10 +39,13 @@ type Config struct {
 	CSRFPrevention bool
 	// Now is the clock for validation of dates (default time.Now).
 	Now func() time.Time
+	// Access enforces the schema's @requiresScopes for the caller the edge put in each
+	// request's context; nil enforces nothing (tests of the resolvers alone).
+	Access *graph.Access
 }
 
 func (cfg Config) graph() graph.Config {
-	return graph.Config{Gladly: cfg.Gladly, Media: cfg.Media, Log: cfg.Log, Now: cfg.Now}
+	return graph.Config{Gladly: cfg.Gladly, Media: cfg.Media, Log: cfg.Log, Now: cfg.Now, Access: cfg.Access}
 }
 
 // NewHandler returns the GraphQL-over-HTTP handler: POST, and GET for queries, with a fresh set of
@@ -124,6 +127,9 @@ func configure(x extensible, cfg Config, schema *ast.Schema) {
 		loaders.StatsFrom(ctx).SetOperationName(graphql.GetOperationContext(ctx).OperationName)
 		return next(ctx)
 	})
+	if cfg.Access != nil {
+		x.AroundFields(cfg.Access.Middleware) // scopes first: a refused field fetches nothing
+	}
 	// Pagination arguments and entity representations are checked before the resolver fetches
 	// anything.
 	x.AroundFields(graph.CheckArguments(schema))

@@ -231,7 +231,7 @@ func (r *mutationResolver) SendSms(ctx context.Context, input model.SendSmsInput
 
 func (r *queryResolver) Conversation(ctx context.Context, id string) (*model.Conversation, error) {
 	l := loaders.For(ctx)
-	prefetchConversation(ctx, l, id)
+	prefetchConversation(ctx, r.access, l, id)
 	c, err := l.Conversations.Load(ctx, id)
 	return model.NewConversation(c), err
 }

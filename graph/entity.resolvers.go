@@ -15,16 +15,25 @@ import (
 )
 
 func (r *entityResolver) FindAnswerByID(ctx context.Context, id string) (*model.Answer, error) {
+	if entityDenied(ctx, "Answer") {
+		return nil, nil
+	}
 	a, err := loaders.For(ctx).Answers.Load(ctx, id)
 	return model.NewAnswer(a), err
 }
 
 func (r *entityResolver) FindContactByID(ctx context.Context, id string) (*model.Contact, error) {
+	if entityDenied(ctx, "Contact") {
+		return nil, nil
+	}
 	c, err := loaders.For(ctx).Contacts.Load(ctx, id)
 	return model.NewContact(c), err
 }
 
 func (r *entityResolver) FindContactByEmail(ctx context.Context, email *string) (*model.Contact, error) {
+	if entityDenied(ctx, "Contact") {
+		return nil, nil
+	}
 	if email == nil || *email == "" {
 		return nil, nil
 	}
@@ -36,41 +45,65 @@ func (r *entityResolver) FindContactByEmail(ctx context.Context, email *string) 
 }
 
 func (r *entityResolver) FindConversationByID(ctx context.Context, id string) (*model.Conversation, error) {
+	if entityDenied(ctx, "Conversation") {
+		return nil, nil
+	}
 	c, err := loaders.For(ctx).Conversations.Load(ctx, id)
 	return model.NewConversation(c), err
 }
 
 func (r *entityResolver) FindConversationItemByID(ctx context.Context, id string) (*model.ConversationItem, error) {
+	if entityDenied(ctx, "ConversationItem") {
+		return nil, nil
+	}
 	it, err := loaders.For(ctx).Items.Load(ctx, id)
 	return model.NewConversationItem(it), err
 }
 
 func (r *entityResolver) FindGroupByID(ctx context.Context, id string) (*model.Group, error) {
+	if entityDenied(ctx, "Group") {
+		return nil, nil
+	}
 	g, err := loaders.For(ctx).Groups.Load(ctx, id)
 	return model.NewGroup(g), err
 }
 
 func (r *entityResolver) FindInboxByID(ctx context.Context, id string) (*model.Inbox, error) {
+	if entityDenied(ctx, "Inbox") {
+		return nil, nil
+	}
 	i, err := loaders.For(ctx).Inboxes.Load(ctx, id)
 	return model.NewInbox(i), err
 }
 
 func (r *entityResolver) FindTicketByID(ctx context.Context, id string) (*model.Ticket, error) {
+	if entityDenied(ctx, "Ticket") {
+		return nil, nil
+	}
 	t, err := loaders.For(ctx).Tasks.Load(ctx, id)
 	return model.NewTicket(t), err
 }
 
 func (r *entityResolver) FindTopicByID(ctx context.Context, id string) (*model.Topic, error) {
+	if entityDenied(ctx, "Topic") {
+		return nil, nil
+	}
 	t, err := loaders.For(ctx).Topics.Load(ctx, id)
 	return model.NewTopic(t), err
 }
 
 func (r *entityResolver) FindUserByID(ctx context.Context, id string) (*model.User, error) {
+	if entityDenied(ctx, "User") {
+		return nil, nil
+	}
 	u, err := loaders.For(ctx).Users.Load(ctx, id)
 	return model.NewUser(u), err
 }
 
 func (r *entityResolver) FindUserByEmail(ctx context.Context, email string) (*model.User, error) {
+	if entityDenied(ctx, "User") {
+		return nil, nil
+	}
 	u, err := loaders.For(ctx).UsersByEmail.Load(ctx, strings.ToLower(strings.TrimSpace(email)))
 	return model.NewUser(u), err
 }

@@ -12,9 +12,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/rs/zerolog"
 
+	"github.com/gladgraph/gladgraph/caller"
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
 	"github.com/gladgraph/gladgraph/gqlhttp"
+	"github.com/gladgraph/gladgraph/graph"
 	"github.com/gladgraph/gladgraph/loaders"
 	"github.com/gladgraph/gladgraph/loaders/redistest"
 	"github.com/gladgraph/gladgraph/media"
@@ -27,6 +29,10 @@ type env struct {
 	client *gladly.Client
 	cache  loaders.Cache
 	exec   *gqlhttp.Executor
+	// caller is who every operation runs as, as the edge would have authenticated it.
+	caller *caller.Caller
+	// router marks operations as the router's (ROUTER_SECRET checked by the edge).
+	router bool
 }
 
 type envConfig struct {
@@ -35,6 +41,9 @@ type envConfig struct {
 	limits          *gqlhttp.Limits
 	noIntrospection bool
 	logTo           io.Writer
+	// scopes the caller holds; nil: every Gladly scope (see withScopes).
+	scopes       []string
+	routerSecret bool
 }
 
 // envOption configures newEnv.
@@ -56,6 +65,14 @@ func withLogTo(w io.Writer) envOption { return func(c *envConfig) { c.logTo = w 
 
 // withoutIntrospection switches introspection off, as outside the demo.
 func withoutIntrospection() envOption { return func(c *envConfig) { c.noIntrospection = true } }
+
+// withScopes makes the requests' caller hold only these scopes (default: every Gladly scope).
+func withScopes(scopes ...string) envOption {
+	return func(c *envConfig) { c.scopes = append([]string{}, scopes...) }
+}
+
+// withRouterSecret makes _service and _entities answer only requests from the router.
+func withRouterSecret() envOption { return func(c *envConfig) { c.routerSecret = true } }
 
 func newEnv(t testing.TB, opts ...envOption) *env {
 	t.Helper()
@@ -93,8 +110,14 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		Introspection: !cfg.noIntrospection,
 		Limits:        limits,
 		APQ:           cache,
+		Access:        graph.NewAccess(graph.AccessOptions{RouterSecretSet: cfg.routerSecret}),
 	})
-	return &env{fake: fake, client: client, cache: cache, exec: x}
+	scopes := cfg.scopes
+	if scopes == nil {
+		scopes = caller.GladlyScopes
+	}
+	who := &caller.Caller{Kind: caller.KindAPIKey, Subject: "test", AccountID: "test", Scopes: caller.NewScopes(scopes...)}
+	return &env{fake: fake, client: client, cache: cache, exec: x, caller: who}
 }
 
 // gqlResponse is a GraphQL response.
@@ -118,7 +141,11 @@ func (e *env) do(t *testing.T, query string, vars map[string]any) gqlResponse {
 // doOperation runs the named operation of a document with several.
 func (e *env) doOperation(t *testing.T, query, operationName string, vars map[string]any) gqlResponse {
 	t.Helper()
-	res := e.exec.Execute(t.Context(), &graphql.RawParams{Query: query, OperationName: operationName, Variables: jsonVariables(t, vars)})
+	ctx := caller.With(t.Context(), e.caller)
+	if e.router {
+		ctx = caller.WithRouter(ctx)
+	}
+	res := e.exec.Execute(ctx, &graphql.RawParams{Query: query, OperationName: operationName, Variables: jsonVariables(t, vars)})
 	body, err := json.Marshal(res)
 	if err != nil {
 		t.Fatalf("response is not JSON: %v", err)

@@ -110,8 +110,11 @@ func classify(err error) (code, msg string, ext map[string]any) {
 		rate *gladly.RateLimitError
 		gerr *gladly.Error
 		gql  *gqlerror.Error
+		acc  *accessError
 	)
 	switch {
+	case errors.As(err, &acc):
+		return acc.code, acc.msg, nil
 	case errors.As(err, &in):
 		return CodeInternal, "internal error", nil
 	case errors.As(err, &bad):

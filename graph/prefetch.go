@@ -51,13 +51,16 @@ func selected(ctx context.Context, path ...string) []*ast.Field {
 func hasArgument(f *ast.Field, name string) bool { return f.Arguments.ForName(name) != nil }
 
 // prefetchContact starts the loads of a contact's conversation and task lists that the operation
-// selects under contact(id).
-func prefetchContact(ctx context.Context, l *loaders.Loaders, id string) {
+// selects under contact(id) and the caller's scopes allow.
+func prefetchContact(ctx context.Context, a *Access, l *loaders.Loaders, id string) {
 	if l.IsNaive() {
 		return
 	}
-	if len(selected(ctx, "conversations")) > 0 {
+	if len(selected(ctx, "conversations")) > 0 && a.Allows(ctx, "Contact", "conversations") {
 		l.ContactConversations.LoadThunk(ctx, id)
+	}
+	if !a.Allows(ctx, "Contact", "tickets") {
+		return
 	}
 	for _, f := range selected(ctx, "tickets") {
 		if !hasArgument(f, "status") { // a status filter may need a list of its own (see ticketsOf)
@@ -69,8 +72,8 @@ func prefetchContact(ctx context.Context, l *loaders.Loaders, id string) {
 
 // prefetchConversation starts the load of a conversation's timeline when the operation selects
 // items (of the whole conversation) under conversation(id).
-func prefetchConversation(ctx context.Context, l *loaders.Loaders, id string) {
-	if l.IsNaive() {
+func prefetchConversation(ctx context.Context, a *Access, l *loaders.Loaders, id string) {
+	if l.IsNaive() || !a.Allows(ctx, "Conversation", "items") {
 		return
 	}
 	for _, f := range selected(ctx, "items") {

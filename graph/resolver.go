@@ -17,6 +17,9 @@ type Config struct {
 	Log   zerolog.Logger
 	// Now is the clock for validation of dates (default time.Now).
 	Now func() time.Time
+	// Access enforces the schema's @requiresScopes for the caller in each request's context
+	// (see NewAccess); nil enforces nothing (tests of the resolvers alone).
+	Access *Access
 }
 
 // NewResolver returns the root resolver.
@@ -25,7 +28,7 @@ func NewResolver(cfg Config) *Resolver {
 	if now == nil {
 		now = time.Now
 	}
-	return &Resolver{Gladly: cfg.Gladly, Media: cfg.Media, Log: cfg.Log, now: now}
+	return &Resolver{Gladly: cfg.Gladly, Media: cfg.Media, Log: cfg.Log, access: cfg.Access, now: now}
 }
 
 // Resolver holds what every resolver needs. Per-request state (the loaders) comes from the
@@ -34,5 +37,7 @@ type Resolver struct {
 	Gladly *gladly.Client
 	Media  *media.Signer
 	Log    zerolog.Logger
+	// access enforces @requiresScopes; nil (tests of the resolvers alone) allows everything.
+	access *Access
 	now    func() time.Time
 }

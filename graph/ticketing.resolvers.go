@@ -278,7 +278,7 @@ func (r *queryResolver) Contact(ctx context.Context, id string) (*model.Contact,
 		return nil, nil
 	}
 	l := loaders.For(ctx)
-	prefetchContact(ctx, l, id)
+	prefetchContact(ctx, r.access, l, id)
 	c, err := l.Contacts.Load(ctx, id)
 	return model.NewContact(c), err
 }

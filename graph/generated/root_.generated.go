@@ -4624,10 +4624,10 @@ extend type Query {
     last: Int
     "Return webhooks before this cursor."
     before: String
-  ): WebhookConnection
+  ): WebhookConnection @requiresScopes(scopes: [["admin:read"]])
 
   "One webhook by id; null when Gladly has none (Gladly: GET /api/v1/webhooks/{webhookId})."
-  webhook("Gladly webhook id." id: ID!): Webhook
+  webhook("Gladly webhook id." id: ID!): Webhook @requiresScopes(scopes: [["admin:read"]])
 
   """
   Events of the last 24 hours, oldest first (Gladly: GET /api/v1/events, streamed JSON lines). Events
@@ -4648,7 +4648,7 @@ extend type Query {
     last: Int
     "Return events before this cursor."
     before: String
-  ): EventConnection
+  ): EventConnection @requiresScopes(scopes: [["admin:read"]])
 
   "The organization's export schedules; Gladly keeps one per organization (Gladly: GET /api/v1/export/schedules)."
   exportSchedules(
@@ -4660,7 +4660,7 @@ extend type Query {
     last: Int
     "Return schedules before this cursor."
     before: String
-  ): ExportScheduleConnection
+  ): ExportScheduleConnection @requiresScopes(scopes: [["admin:read"]])
 
   """
   Export jobs of the last 14 days, in Gladly's order (Gladly: GET /api/v1/export/jobs); older jobs
@@ -4681,10 +4681,10 @@ extend type Query {
     last: Int
     "Return jobs before this cursor."
     before: String
-  ): ExportJobConnection
+  ): ExportJobConnection @requiresScopes(scopes: [["admin:read"]])
 
   "One export job by id; null when Gladly has none (Gladly: GET /api/v1/export/jobs/{jobId})."
-  exportJob("Gladly export job id." id: ID!): ExportJob
+  exportJob("Gladly export job id." id: ID!): ExportJob @requiresScopes(scopes: [["admin:read"]])
 
   """
   The messages of one message-automation session (a chat handled by a third-party bot), in Gladly's
@@ -4702,7 +4702,7 @@ extend type Query {
     last: Int
     "Return messages before this cursor."
     before: String
-  ): AutomationMessageConnection
+  ): AutomationMessageConnection @requiresScopes(scopes: [["conversations:read"]])
 
   """
   One message of a message-automation session; null when either does not exist (Gladly: GET
@@ -4713,7 +4713,7 @@ extend type Query {
     sessionId: ID!
     "Gladly automation message id (24 hex digits, e.g. ` + "`" + `626c058b82388c00f4770ede` + "`" + `)."
     id: ID!
-  ): AutomationMessage
+  ): AutomationMessage @requiresScopes(scopes: [["conversations:read"]])
 }
 
 extend type Mutation {
@@ -4721,7 +4721,7 @@ extend type Mutation {
   Creates a webhook (Gladly: POST /api/v1/webhooks); an organization has at most 20. Created
   disabled unless ` + "`" + `enabled` + "`" + ` is true, in which case the URL must answer Gladly's PING with HTTP 200.
   """
-  createWebhook("The new webhook." input: CreateWebhookInput!): WebhookPayload
+  createWebhook("The new webhook." input: CreateWebhookInput!): WebhookPayload @requiresScopes(scopes: [["admin:write"]])
 
   """
   Changes a webhook; only the fields given change (Gladly: PATCH /api/v1/webhooks/{webhookId}).
@@ -4733,36 +4733,36 @@ extend type Mutation {
     id: ID!
     "The fields to change."
     input: UpdateWebhookInput!
-  ): WebhookPayload
+  ): WebhookPayload @requiresScopes(scopes: [["admin:write"]])
 
   "Deletes a webhook (Gladly: DELETE /api/v1/webhooks/{webhookId}); it must be disabled first."
-  deleteWebhook("Gladly webhook id of the webhook to delete." id: ID!): DeleteWebhookPayload
+  deleteWebhook("Gladly webhook id of the webhook to delete." id: ID!): DeleteWebhookPayload @requiresScopes(scopes: [["admin:write"]])
 
   """
   Deletes an export job with its files (Gladly: DELETE /api/v1/export/jobs/{jobId}). Only COMPLETED
   or FAILED jobs can be deleted; others are refused with TEMPORARY_FAILURE.
   """
-  deleteExportJob("Gladly export job id of the job to delete." id: ID!): DeleteExportJobPayload
+  deleteExportJob("Gladly export job id of the job to delete." id: ID!): DeleteExportJobPayload @requiresScopes(scopes: [["admin:write"]])
 
   """
   Runs a report, the same reports as Gladly's UI, and returns its table (Gladly: POST
   /api/v1/reports, a CSV file). Gladly allows 10 report requests a minute and 2 at a time per
   organization; the API user needs Gladly's Administrator role.
   """
-  createReport("What to report on." input: CreateReportInput!): ReportPayload
+  createReport("What to report on." input: CreateReportInput!): ReportPayload @requiresScopes(scopes: [["admin:read"]])
 
   """
   Issues a signed token (JWT) that identifies a customer to Gladly Chat, so that the chat is
   authenticated as that customer (Gladly: POST /api/v1/user-identity-jwt).
   """
-  createUserIdentityToken("Whom the token identifies." input: CreateUserIdentityTokenInput!): UserIdentityTokenPayload
+  createUserIdentityToken("Whom the token identifies." input: CreateUserIdentityTokenInput!): UserIdentityTokenPayload @requiresScopes(scopes: [["identity:issue"]])
 }
 
 """
 A subscription that makes Gladly POST events to a URL as they happen. Gladly: a webhook. Credentials
 and header values are write-only: Gladly never returns them.
 """
-type Webhook {
+type Webhook @requiresScopes(scopes: [["admin:read"]]) {
   "Gladly webhook id."
   id: ID!
   "Name, at most 200 characters (Gladly: ` + "`" + `name` + "`" + `); null when not set."
@@ -4796,7 +4796,7 @@ type Webhook {
 Something that happened in Gladly: the events stream's entries and webhook deliveries share this
 shape. Gladly: an event.
 """
-type Event {
+type Event @requiresScopes(scopes: [["admin:read"]]) {
   "Gladly event id, unique; use it to drop duplicate deliveries."
   id: ID!
   """
@@ -4849,7 +4849,7 @@ enum EventEntity {
 }
 
 "The schedule on which Gladly exports conversations to files. Gladly: an export schedule."
-type ExportSchedule {
+type ExportSchedule @requiresScopes(scopes: [["admin:read"]]) {
   "Gladly export schedule id."
   id: ID!
   "How often the export runs (Gladly: ` + "`" + `frequency` + "`" + `); changes go through Gladly Support."
@@ -4882,7 +4882,7 @@ enum ExportType {
 """
 One run of an export, producing JSON-lines files kept for 14 days. Gladly: an export job.
 """
-type ExportJob {
+type ExportJob @requiresScopes(scopes: [["admin:read"]]) {
   "Gladly export job id."
   id: ID!
   "The schedule that made the job (Gladly: ` + "`" + `scheduleId` + "`" + `); null for one-time exports or when it no longer exists."
@@ -4926,7 +4926,7 @@ type ExportJobParameters {
 One message of a message-automation session: a customer's chat message to a third-party bot, or the
 bot's reply. Gladly: an automation message.
 """
-type AutomationMessage {
+type AutomationMessage @requiresScopes(scopes: [["conversations:read"]]) {
   "Gladly automation message id (24 hex digits)."
   id: ID!
   "The automation session the message belongs to (Gladly: ` + "`" + `sessionId` + "`" + `)."
@@ -4975,7 +4975,7 @@ type AutomationMenuItem {
 A report's table, parsed from the CSV Gladly returned. Cells are strings exactly as in the CSV
 (numbers, durations and dates in Gladly's formatting).
 """
-type Report {
+type Report @requiresScopes(scopes: [["admin:read"]]) {
   "The metric set that was reported on, e.g. ` + "`" + `ContactSummaryReport` + "`" + `."
   metricSet: String!
   "The file name Gladly gave the CSV, e.g. ` + "`" + `SummaryReportV2-20190501-20190516-Daily.csv` + "`" + ` (Gladly: ` + "`" + `Content-Disposition` + "`" + `); null when none."
@@ -5176,7 +5176,7 @@ type UserIdentityTokenPayload {
 }
 
 "A slice of a list of webhooks (Relay connection)."
-type WebhookConnection {
+type WebhookConnection @requiresScopes(scopes: [["admin:read"]]) {
   "The webhooks of this slice with their cursors."
   edges: [WebhookEdge!]!
   "The webhooks of this slice, without cursors."
@@ -5190,7 +5190,7 @@ type WebhookConnection {
 }
 
 "One webhook in a WebhookConnection."
-type WebhookEdge {
+type WebhookEdge @requiresScopes(scopes: [["admin:read"]]) {
   "Opaque cursor of this webhook, for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `."
   cursor: String!
   "The webhook."
@@ -5198,7 +5198,7 @@ type WebhookEdge {
 }
 
 "A slice of a list of events (Relay connection)."
-type EventConnection {
+type EventConnection @requiresScopes(scopes: [["admin:read"]]) {
   "The events of this slice with their cursors."
   edges: [EventEdge!]!
   "The events of this slice, without cursors."
@@ -5212,7 +5212,7 @@ type EventConnection {
 }
 
 "One event in an EventConnection."
-type EventEdge {
+type EventEdge @requiresScopes(scopes: [["admin:read"]]) {
   "Opaque cursor of this event, for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `."
   cursor: String!
   "The event."
@@ -5220,7 +5220,7 @@ type EventEdge {
 }
 
 "A slice of a list of export schedules (Relay connection)."
-type ExportScheduleConnection {
+type ExportScheduleConnection @requiresScopes(scopes: [["admin:read"]]) {
   "The schedules of this slice with their cursors."
   edges: [ExportScheduleEdge!]!
   "The schedules of this slice, without cursors."
@@ -5234,7 +5234,7 @@ type ExportScheduleConnection {
 }
 
 "One export schedule in an ExportScheduleConnection."
-type ExportScheduleEdge {
+type ExportScheduleEdge @requiresScopes(scopes: [["admin:read"]]) {
   "Opaque cursor of this schedule, for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `."
   cursor: String!
   "The schedule."
@@ -5242,7 +5242,7 @@ type ExportScheduleEdge {
 }
 
 "A slice of a list of export jobs (Relay connection)."
-type ExportJobConnection {
+type ExportJobConnection @requiresScopes(scopes: [["admin:read"]]) {
   "The jobs of this slice with their cursors."
   edges: [ExportJobEdge!]!
   "The jobs of this slice, without cursors."
@@ -5256,7 +5256,7 @@ type ExportJobConnection {
 }
 
 "One export job in an ExportJobConnection."
-type ExportJobEdge {
+type ExportJobEdge @requiresScopes(scopes: [["admin:read"]]) {
   "Opaque cursor of this job, for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `."
   cursor: String!
   "The job."
@@ -5264,7 +5264,7 @@ type ExportJobEdge {
 }
 
 "A slice of a list of automation messages (Relay connection)."
-type AutomationMessageConnection {
+type AutomationMessageConnection @requiresScopes(scopes: [["conversations:read"]]) {
   "The messages of this slice with their cursors."
   edges: [AutomationMessageEdge!]!
   "The messages of this slice, without cursors."
@@ -5278,7 +5278,7 @@ type AutomationMessageConnection {
 }
 
 "One automation message in an AutomationMessageConnection."
-type AutomationMessageEdge {
+type AutomationMessageEdge @requiresScopes(scopes: [["conversations:read"]]) {
   "Opaque cursor of this message, for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `."
   cursor: String!
   "The message."
@@ -5290,7 +5290,7 @@ type AutomationMessageEdge {
 
 extend type Query {
   "One conversation by id; null when Gladly has none (Gladly: GET /api/v1/conversations/{conversationId})."
-  conversation("Gladly conversation id." id: ID!): Conversation
+  conversation("Gladly conversation id." id: ID!): Conversation @requiresScopes(scopes: [["conversations:read"]])
 
   """
   The conversations of one contact, oldest first; at most 100, as Gladly returns them (Gladly: GET
@@ -5309,14 +5309,14 @@ extend type Query {
     last: Int
     "Return conversations before this cursor."
     before: String
-  ): ConversationConnection
+  ): ConversationConnection @requiresScopes(scopes: [["conversations:read"]])
 
   """
   One conversation item (a message, call, note, … of a timeline) by id; null when Gladly has none
   (Gladly: GET /api/v1/conversation-items/{itemId}). Items of types the API does not expose (Gladly
   answers 400) are null too.
   """
-  conversationItem("Gladly conversation item id." id: ID!): ConversationItem
+  conversationItem("Gladly conversation item id." id: ID!): ConversationItem @requiresScopes(scopes: [["conversations:read"]])
 
   """
   One note of a conversation, as a conversation item whose content is a NoteContent; null when
@@ -5327,7 +5327,7 @@ extend type Query {
     conversationId: ID!
     "Gladly note id (the note's conversation item id)."
     id: ID!
-  ): ConversationItem
+  ): ConversationItem @requiresScopes(scopes: [["conversations:read"]])
 }
 
 extend type Mutation {
@@ -5342,7 +5342,7 @@ extend type Mutation {
     id: ID!
     "The changes to make."
     input: UpdateConversationInput!
-  ): ConversationPayload
+  ): ConversationPayload @requiresScopes(scopes: [["conversations:write"]])
 
   """
   Adds topics to a conversation; topics it already has are ignored (Gladly: POST
@@ -5353,7 +5353,7 @@ extend type Mutation {
     conversationId: ID!
     "Ids of the topics to add; at least one."
     topicIds: [ID!]!
-  ): ConversationPayload
+  ): ConversationPayload @requiresScopes(scopes: [["conversations:write"]])
 
   "Removes one topic from a conversation (Gladly: DELETE /api/v1/conversations/{conversationId}/topics/{topicId})."
   removeConversationTopic(
@@ -5361,10 +5361,10 @@ extend type Mutation {
     conversationId: ID!
     "Id of the topic to remove."
     topicId: ID!
-  ): ConversationPayload
+  ): ConversationPayload @requiresScopes(scopes: [["conversations:write"]])
 
   "Adds an internal note to a conversation (Gladly: POST /api/v1/conversations/{conversationId}/notes)."
-  addConversationNote("The new note." input: AddConversationNoteInput!): ConversationNotePayload
+  addConversationNote("The new note." input: AddConversationNoteInput!): ConversationNotePayload @requiresScopes(scopes: [["conversations:write"]])
 
   """
   Sends an SMS to a customer's mobile number from one of the organization's numbers, creating the
@@ -5372,14 +5372,14 @@ extend type Mutation {
   not routed to agents and not searchable. By default Gladly only sends within the organization's
   home country; each segment is billed.
   """
-  sendSms("The message." input: SendSmsInput!): SendSmsPayload
+  sendSms("The message." input: SendSmsInput!): SendSmsPayload @requiresScopes(scopes: [["messages:send"]])
 }
 
 """
 A thread of items (messages, calls, notes, …) with one contact, assigned to an inbox and possibly an
 agent. Gladly: a conversation.
 """
-type Conversation @key(fields: "id") {
+type Conversation @key(fields: "id") @requiresScopes(scopes: [["conversations:read"]]) {
   "Gladly conversation id."
   id: ID!
   "Where the conversation stands (Gladly: ` + "`" + `status` + "`" + `)."
@@ -5463,7 +5463,7 @@ One entry of a contact's timeline: a message, call, note, status change, … Gla
 item. Items outside any conversation (customer activities posted to the timeline) have no
 conversation.
 """
-type ConversationItem @key(fields: "id") {
+type ConversationItem @key(fields: "id") @requiresScopes(scopes: [["conversations:read"]]) {
   "Gladly conversation item id."
   id: ID!
   "The contact whose timeline holds the item (Gladly: ` + "`" + `customerId` + "`" + `); null when that profile no longer exists."
@@ -5516,7 +5516,7 @@ union ConversationItemContent =
   | UnknownContent
 
 "A chat message, including quick-reply questions and answers. Gladly: content type ` + "`" + `CHAT_MESSAGE` + "`" + `."
-type ChatMessageContent {
+type ChatMessageContent @requiresScopes(scopes: [["conversations:read"]]) {
   "The chat session the message belongs to (Gladly: ` + "`" + `sessionId` + "`" + `)."
   sessionId: String!
   "Plain message, quick-reply question, or quick-reply answer (Gladly: ` + "`" + `messageType` + "`" + `)."
@@ -5556,7 +5556,7 @@ type QuickReplyOption {
 }
 
 "A conversation was opened or closed. Gladly: content type ` + "`" + `CONVERSATION_STATUS_CHANGE` + "`" + `."
-type ConversationStatusChangeContent {
+type ConversationStatusChangeContent @requiresScopes(scopes: [["conversations:read"]]) {
   "The status the conversation changed to (Gladly: ` + "`" + `status` + "`" + `, OPEN or CLOSED)."
   status: ConversationStatus!
 }
@@ -5565,7 +5565,7 @@ type ConversationStatusChangeContent {
 An event from another system shown on the timeline, e.g. an order or a survey. Gladly: content type
 ` + "`" + `CUSTOMER_ACTIVITY` + "`" + `.
 """
-type CustomerActivityContent {
+type CustomerActivityContent @requiresScopes(scopes: [["conversations:read"]]) {
   "Headline, at most 100 characters (Gladly: ` + "`" + `title` + "`" + `); null when not set."
   title: String
   "Details in Gladly's restricted HTML subset, at most 25000 characters (Gladly: ` + "`" + `body` + "`" + `); null when not set."
@@ -5605,7 +5605,7 @@ type CustomerActivityLink {
 }
 
 "An email message. Gladly: content type ` + "`" + `EMAIL` + "`" + `."
-type EmailContent {
+type EmailContent @requiresScopes(scopes: [["conversations:read"]]) {
   "Sender address (Gladly: ` + "`" + `from` + "`" + `)."
   from: String!
   "Recipient addresses (Gladly: ` + "`" + `to` + "`" + `)."
@@ -5623,7 +5623,7 @@ type EmailContent {
 }
 
 "A Facebook Messenger message. Gladly: content type ` + "`" + `FACEBOOK_MESSAGE` + "`" + `."
-type FacebookMessageContent {
+type FacebookMessageContent @requiresScopes(scopes: [["conversations:read"]]) {
   "Id of the organization's Facebook page (Gladly: ` + "`" + `pageId` + "`" + `)."
   pageId: String!
   "Facebook id of the customer's Facebook account (Gladly: ` + "`" + `userId` + "`" + `)."
@@ -5635,7 +5635,7 @@ type FacebookMessageContent {
 }
 
 "An internal note agents left on a conversation. Gladly: content type ` + "`" + `CONVERSATION_NOTE` + "`" + `."
-type NoteContent {
+type NoteContent @requiresScopes(scopes: [["conversations:read"]]) {
   "The note in Gladly's restricted HTML subset (Gladly: ` + "`" + `body` + "`" + `)."
   body: String!
   "Files attached to the note (Gladly: ` + "`" + `attachments` + "`" + `)."
@@ -5646,7 +5646,7 @@ type NoteContent {
 A phone call. Gladly: content type ` + "`" + `PHONE_CALL` + "`" + `. The recording is at the item's ` + "`" + `media` + "`" + `, the
 transcript at its ` + "`" + `transcript` + "`" + `.
 """
-type PhoneCallContent {
+type PhoneCallContent @requiresScopes(scopes: [["conversations:read"]]) {
   "The calling number in E.164 form (Gladly: ` + "`" + `from` + "`" + `)."
   from: String!
   "The called number in E.164 form (Gladly: ` + "`" + `to` + "`" + `)."
@@ -5698,7 +5698,7 @@ enum RecordingSummaryStatus {
 }
 
 "An SMS message. Gladly: content type ` + "`" + `SMS` + "`" + `."
-type SmsContent {
+type SmsContent @requiresScopes(scopes: [["conversations:read"]]) {
   "The sending number in E.164 form (Gladly: ` + "`" + `from` + "`" + `)."
   from: String!
   "The receiving number in E.164 form (Gladly: ` + "`" + `to` + "`" + `)."
@@ -5710,7 +5710,7 @@ type SmsContent {
 }
 
 "Topics were added to or removed from a conversation. Gladly: content type ` + "`" + `TOPIC_CHANGE` + "`" + `."
-type TopicChangeContent {
+type TopicChangeContent @requiresScopes(scopes: [["conversations:read"]]) {
   "The topics added (Gladly: ` + "`" + `addedTopicIds` + "`" + `); ids that are not topics are skipped."
   addedTopics(
     "Return at most this many topics from the start of the list (after ` + "`" + `after` + "`" + `)."
@@ -5739,7 +5739,7 @@ type TopicChangeContent {
 One utterance of a voice-AI agent or the caller in a voice-AI session (the item's ` + "`" + `sessionId` + "`" + `).
 Gladly: content type ` + "`" + `VOICE_AI_MESSAGE` + "`" + `.
 """
-type VoiceAiMessageContent {
+type VoiceAiMessageContent @requiresScopes(scopes: [["conversations:read"]]) {
   "The caller's number in E.164 form (Gladly: ` + "`" + `customerNumber` + "`" + `); null when unknown."
   customerNumber: String
   "The organization's number that took the call, E.164 (Gladly: ` + "`" + `companyNumber` + "`" + `)."
@@ -5759,7 +5759,7 @@ enum VoiceAiMessageStatus {
 }
 
 "A voicemail left by a customer. Gladly: content type ` + "`" + `VOICEMAIL` + "`" + `. The recording is at the item's ` + "`" + `media` + "`" + `."
-type VoicemailContent {
+type VoicemailContent @requiresScopes(scopes: [["conversations:read"]]) {
   "When the voicemail started (Gladly: ` + "`" + `startedAt` + "`" + `); null when Gladly sent none."
   startedAt: DateTime
   "Whether the recording exists (Gladly: ` + "`" + `recordingStatus` + "`" + `); null when Gladly sent none."
@@ -5771,7 +5771,7 @@ type VoicemailContent {
 }
 
 "A WhatsApp message. Gladly: content type ` + "`" + `WHATSAPP` + "`" + `."
-type WhatsAppContent {
+type WhatsAppContent @requiresScopes(scopes: [["conversations:read"]]) {
   "The message text (Gladly: ` + "`" + `content` + "`" + `)."
   text: String!
   "Files sent with the message (Gladly: ` + "`" + `attachments` + "`" + `)."
@@ -5779,7 +5779,7 @@ type WhatsAppContent {
 }
 
 "An Instagram direct message. Gladly: content type ` + "`" + `INSTAGRAM_DIRECT` + "`" + `."
-type InstagramDirectContent {
+type InstagramDirectContent @requiresScopes(scopes: [["conversations:read"]]) {
   "The message text (Gladly: ` + "`" + `content` + "`" + `)."
   text: String!
   "Files sent with the message (Gladly: ` + "`" + `attachments` + "`" + `)."
@@ -5787,7 +5787,7 @@ type InstagramDirectContent {
 }
 
 "A Twitter message; the channel was decommissioned on 2023-04-20, old items stay readable. Gladly: content type ` + "`" + `TWITTER` + "`" + `."
-type TwitterContent {
+type TwitterContent @requiresScopes(scopes: [["conversations:read"]]) {
   "The message text (Gladly: ` + "`" + `content` + "`" + `)."
   text: String!
 }
@@ -5796,7 +5796,7 @@ type TwitterContent {
 A task shown on the timeline, from Gladly's deprecated item-based tasks. Gladly: content type ` + "`" + `TASK` + "`" + `.
 Tickets (Gladly's Tasks API) are the current way to work with tasks.
 """
-type TaskContent {
+type TaskContent @requiresScopes(scopes: [["conversations:read"]]) {
   "The task text in Gladly's restricted HTML subset (Gladly: ` + "`" + `body` + "`" + `)."
   body: String!
   "When the task is due (Gladly: ` + "`" + `dueAt` + "`" + `); null when Gladly sent none."
@@ -5809,7 +5809,7 @@ type TaskContent {
 A message on a custom channel the organization connected to Gladly (Gladly: custom-channel message
 content, recognized by its ` + "`" + `customChannelId` + "`" + `).
 """
-type CustomChannelMessageContent {
+type CustomChannelMessageContent @requiresScopes(scopes: [["conversations:read"]]) {
   "Id of the custom channel (Gladly: ` + "`" + `customChannelId` + "`" + `)."
   customChannelId: ID!
   "The organization's address on the channel, e.g. the entry point (Gladly: ` + "`" + `companyAddress` + "`" + `)."
@@ -5872,7 +5872,7 @@ type CustomChannelFile {
 Content of an item type gladgraph does not know, or of a known type whose values it cannot
 represent (e.g. an enum value Gladly added later). The raw content lets clients handle it anyway.
 """
-type UnknownContent {
+type UnknownContent @requiresScopes(scopes: [["conversations:read"]]) {
   "Gladly's ` + "`" + `content.type` + "`" + `, e.g. ` + "`" + `NEW_CHANNEL_MESSAGE` + "`" + `; empty when Gladly sent none."
   type: String!
   "The item's ` + "`" + `content` + "`" + ` object exactly as Gladly sent it."
@@ -5880,7 +5880,7 @@ type UnknownContent {
 }
 
 "A file attached to a message or note (Gladly: an entry of ` + "`" + `attachments` + "`" + `)."
-type ConversationAttachment {
+type ConversationAttachment @requiresScopes(scopes: [["conversations:read"]]) {
   "Gladly attachment id."
   id: ID!
   "MIME type, e.g. ` + "`" + `image/png` + "`" + ` (Gladly: ` + "`" + `contentType` + "`" + `); null when Gladly sent none."
@@ -5895,7 +5895,7 @@ type ConversationAttachment {
 The audio recording of a phone call or voicemail, served by gladgraph at ` + "`" + `/media/{itemId}` + "`" + ` (it
 streams Gladly's GET /api/v1/conversation-items/{itemId}/media/recording).
 """
-type ConversationItemMedia {
+type ConversationItemMedia @requiresScopes(scopes: [["conversations:read"]]) {
   "Signed URL that downloads the recording from gladgraph without further credentials, until ` + "`" + `expiresAt` + "`" + `."
   url: String!
   "MIME type of the recording: ` + "`" + `audio/mpeg` + "`" + ` (single-channel 32 kbps MP3)."
@@ -5910,7 +5910,7 @@ type ConversationItemMedia {
 The transcript of a phone call, split into paragraphs by speaker. Gladly: GET
 /api/v1/conversation-items/{itemId}/voice-transcript.
 """
-type VoiceTranscript {
+type VoiceTranscript @requiresScopes(scopes: [["conversations:read"]]) {
   "The paragraphs in the order spoken."
   paragraphs: [VoiceTranscriptParagraph!]!
   "The whole transcript as plain text: the paragraphs joined by newlines."
@@ -6001,7 +6001,7 @@ type SendSmsPayload {
 }
 
 "A slice of a list of conversations (Relay connection)."
-type ConversationConnection {
+type ConversationConnection @requiresScopes(scopes: [["conversations:read"]]) {
   "The conversations of this slice with their cursors."
   edges: [ConversationEdge!]!
   "The conversations of this slice, without cursors."
@@ -6015,7 +6015,7 @@ type ConversationConnection {
 }
 
 "One conversation in a ConversationConnection."
-type ConversationEdge {
+type ConversationEdge @requiresScopes(scopes: [["conversations:read"]]) {
   "Opaque cursor of this conversation, for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `."
   cursor: String!
   "The conversation."
@@ -6023,7 +6023,7 @@ type ConversationEdge {
 }
 
 "A slice of a list of conversation items (Relay connection)."
-type ConversationItemConnection {
+type ConversationItemConnection @requiresScopes(scopes: [["conversations:read"]]) {
   "The items of this slice with their cursors."
   edges: [ConversationItemEdge!]!
   "The items of this slice, without cursors."
@@ -6037,7 +6037,7 @@ type ConversationItemConnection {
 }
 
 "One conversation item in a ConversationItemConnection."
-type ConversationItemEdge {
+type ConversationItemEdge @requiresScopes(scopes: [["conversations:read"]]) {
   "Opaque cursor of this item, for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `."
   cursor: String!
   "The item."
@@ -6058,10 +6058,10 @@ extend type Query {
     last: Int
     "Return users before this cursor."
     before: String
-  ): UserConnection
+  ): UserConnection @requiresScopes(scopes: [["directory:read"]])
 
   "One agent by id; null when Gladly has none (Gladly: GET /api/v1/agents/{agentId})."
-  user("Gladly agent id." id: ID!): User
+  user("Gladly agent id." id: ID!): User @requiresScopes(scopes: [["directory:read"]])
 
   "Every team of the organization, in Gladly's order (Gladly: GET /api/v1/teams)."
   groups(
@@ -6073,10 +6073,10 @@ extend type Query {
     last: Int
     "Return groups before this cursor."
     before: String
-  ): GroupConnection
+  ): GroupConnection @requiresScopes(scopes: [["directory:read"]])
 
   "One team by id; null when Gladly has none (Gladly: GET /api/v1/teams/{teamId})."
-  group("Gladly team id." id: ID!): Group
+  group("Gladly team id." id: ID!): Group @requiresScopes(scopes: [["directory:read"]])
 
   "Every inbox of the organization, disabled ones included, in Gladly's order (Gladly: GET /api/v1/inboxes)."
   inboxes(
@@ -6090,13 +6090,13 @@ extend type Query {
     last: Int
     "Return inboxes before this cursor."
     before: String
-  ): InboxConnection
+  ): InboxConnection @requiresScopes(scopes: [["directory:read"]])
 
   "One inbox by id; null when Gladly has none (Gladly: GET /api/v1/inboxes/{inboxId})."
-  inbox("Gladly inbox id." id: ID!): Inbox
+  inbox("Gladly inbox id." id: ID!): Inbox @requiresScopes(scopes: [["directory:read"]])
 
   "The Gladly organization gladgraph's credentials belong to (Gladly: GET /api/v1/organization)."
-  organization: Organization
+  organization: Organization @requiresScopes(scopes: [["directory:read"]])
 }
 
 extend type Mutation {
@@ -6110,13 +6110,13 @@ extend type Mutation {
     userId: ID!
     "True to record the current call, false to stop recording it."
     recording: Boolean!
-  ): CallRecordingPayload
+  ): CallRecordingPayload @requiresScopes(scopes: [["admin:write"]])
 }
 
 """
 A person who works in Gladly. Gladly: an agent. Also resolvable by email from other subgraphs.
 """
-type User @key(fields: "id") @key(fields: "email") {
+type User @key(fields: "id") @key(fields: "email") @requiresScopes(scopes: [["directory:read"]]) {
   "Gladly agent id."
   id: ID!
   "Display name, e.g. ` + "`" + `Amy Agent` + "`" + ` (Gladly: ` + "`" + `name` + "`" + `)."
@@ -6144,7 +6144,7 @@ type User @key(fields: "id") @key(fields: "email") {
 }
 
 "A named group of agents. Gladly: a team."
-type Group @key(fields: "id") {
+type Group @key(fields: "id") @requiresScopes(scopes: [["directory:read"]]) {
   "Gladly team id."
   id: ID!
   "Name, e.g. ` + "`" + `Stay Advisors` + "`" + ` (Gladly: ` + "`" + `name` + "`" + `)."
@@ -6170,7 +6170,7 @@ type Group @key(fields: "id") {
 An agent's call recorder: whether the call the agent is on is being recorded. Gladly: the
 call-recorder of an agent.
 """
-type CallRecording {
+type CallRecording @requiresScopes(scopes: [["admin:read"]]) {
   "The agent (Gladly: ` + "`" + `agentId` + "`" + `)."
   user: User
   "True while the current call is being recorded (Gladly: ` + "`" + `recording` + "`" + `)."
@@ -6192,7 +6192,7 @@ type CallRecordingPayload {
 }
 
 "A queue that conversations and tickets are assigned to. Gladly: an inbox."
-type Inbox @key(fields: "id") {
+type Inbox @key(fields: "id") @requiresScopes(scopes: [["directory:read"]]) {
   "Gladly inbox id."
   id: ID!
   "Name, e.g. ` + "`" + `Email Inbox` + "`" + ` (Gladly: ` + "`" + `name` + "`" + `)."
@@ -6202,7 +6202,7 @@ type Inbox @key(fields: "id") {
 }
 
 "The Gladly organization gladgraph's credentials belong to."
-type Organization {
+type Organization @requiresScopes(scopes: [["directory:read"]]) {
   "Gladly organization id; also the ` + "`" + `orgId` + "`" + ` of public-answer URLs."
   id: ID!
   "Name, e.g. ` + "`" + `My Organization` + "`" + ` (Gladly: ` + "`" + `name` + "`" + `)."
@@ -6232,7 +6232,7 @@ input AssigneeInput {
 }
 
 "A slice of a list of users (Relay connection)."
-type UserConnection {
+type UserConnection @requiresScopes(scopes: [["directory:read"]]) {
   "The users of this slice with their cursors."
   edges: [UserEdge!]!
   "The users of this slice, without cursors."
@@ -6246,7 +6246,7 @@ type UserConnection {
 }
 
 "One user in a UserConnection."
-type UserEdge {
+type UserEdge @requiresScopes(scopes: [["directory:read"]]) {
   "Opaque cursor of this user, for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `."
   cursor: String!
   "The user."
@@ -6254,7 +6254,7 @@ type UserEdge {
 }
 
 "A slice of a list of groups (Relay connection)."
-type GroupConnection {
+type GroupConnection @requiresScopes(scopes: [["directory:read"]]) {
   "The groups of this slice with their cursors."
   edges: [GroupEdge!]!
   "The groups of this slice, without cursors."
@@ -6268,7 +6268,7 @@ type GroupConnection {
 }
 
 "One group in a GroupConnection."
-type GroupEdge {
+type GroupEdge @requiresScopes(scopes: [["directory:read"]]) {
   "Opaque cursor of this group, for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `."
   cursor: String!
   "The group."
@@ -6276,7 +6276,7 @@ type GroupEdge {
 }
 
 "A slice of a list of inboxes (Relay connection)."
-type InboxConnection {
+type InboxConnection @requiresScopes(scopes: [["directory:read"]]) {
   "The inboxes of this slice with their cursors."
   edges: [InboxEdge!]!
   "The inboxes of this slice, without cursors."
@@ -6290,7 +6290,7 @@ type InboxConnection {
 }
 
 "One inbox in an InboxConnection."
-type InboxEdge {
+type InboxEdge @requiresScopes(scopes: [["directory:read"]]) {
   "Opaque cursor of this inbox, for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `."
   cursor: String!
   "The inbox."
@@ -6300,7 +6300,7 @@ type InboxEdge {
 	{Name: "../../schema/federation.graphqls", Input: `extend schema
   @link(
     url: "https://specs.apollo.dev/federation/v2.7"
-    import: ["@key", "@shareable"]
+    import: ["@key", "@shareable", "@requiresScopes"]
   )
 
 """
@@ -6459,13 +6459,13 @@ extend type Query {
     last: Int
     "Return topics before this cursor."
     before: String
-  ): TopicConnection
+  ): TopicConnection @requiresScopes(scopes: [["directory:read"]])
 
   "One topic by id; null when Gladly has none (Gladly: GET /api/v1/topics/{topicId})."
-  topic("Gladly topic id." id: ID!): Topic
+  topic("Gladly topic id." id: ID!): Topic @requiresScopes(scopes: [["directory:read"]])
 
   "One knowledge-base answer by id; null when Gladly has none (Gladly: GET /api/v1/answers/{answerId})."
-  answer("Gladly answer id." id: ID!): Answer
+  answer("Gladly answer id." id: ID!): Answer @requiresScopes(scopes: [["knowledge:read"]])
 
   "Every audience of the organization, in Gladly's order (Gladly: GET /api/v1/audiences)."
   audiences(
@@ -6477,7 +6477,7 @@ extend type Query {
     last: Int
     "Return audiences before this cursor."
     before: String
-  ): AudienceConnection
+  ): AudienceConnection @requiresScopes(scopes: [["directory:read"]])
 
   """
   The organization's public answers in one language, alphabetical by name; at most 1000, as Gladly
@@ -6496,7 +6496,7 @@ extend type Query {
     last: Int
     "Return answers before this cursor."
     before: String
-  ): PublicAnswerConnection
+  ): PublicAnswerConnection @requiresScopes(scopes: [["knowledge:read"]])
 
   "One public answer in one language; null when Gladly has none (Gladly: GET /api/v1/orgs/{orgId}/answers/{answerId})."
   publicAnswer(
@@ -6504,7 +6504,7 @@ extend type Query {
     id: ID!
     "Language code configured for the organization, e.g. ` + "`" + `en-us` + "`" + `."
     language: String = "en-us"
-  ): PublicAnswer
+  ): PublicAnswer @requiresScopes(scopes: [["knowledge:read"]])
 
   "Public answers matching search terms, best match first as Gladly ranks them (Gladly: GET /api/v1/orgs/{orgId}/answers-search)."
   searchPublicAnswers(
@@ -6522,18 +6522,18 @@ extend type Query {
     last: Int
     "Return answers before this cursor."
     before: String
-  ): PublicAnswerConnection
+  ): PublicAnswerConnection @requiresScopes(scopes: [["knowledge:read"]])
 
   """
   One conversation custom attribute (freeform-topic) definition by id; null when Gladly has none
   (Gladly: GET /api/v1/custom-attributes/{customAttributeId}). Gladly offers no list of them.
   """
-  customAttribute("Gladly custom attribute id." id: ID!): CustomAttribute
+  customAttribute("Gladly custom attribute id." id: ID!): CustomAttribute @requiresScopes(scopes: [["directory:read"]])
 }
 
 extend type Mutation {
   "Creates a topic (Gladly: POST /api/v1/topics). Topic names are unique: a clash is a TAKEN user error naming the other topic in ` + "`" + `meta` + "`" + `."
-  createTopic("The new topic." input: CreateTopicInput!): TopicPayload
+  createTopic("The new topic." input: CreateTopicInput!): TopicPayload @requiresScopes(scopes: [["admin:write"]])
 
   "Changes a topic; only the fields given change (Gladly: PATCH /api/v1/topics/{topicId}). Gladly cannot delete topics; disable them instead."
   updateTopic(
@@ -6541,13 +6541,13 @@ extend type Mutation {
     id: ID!
     "The fields to change."
     input: UpdateTopicInput!
-  ): TopicPayload
+  ): TopicPayload @requiresScopes(scopes: [["admin:write"]])
 
   """
   Creates a knowledge-base answer without content (Gladly: POST /api/v1/answers); add its content
   per language and type with setAnswerContent. Answer names are unique (TAKEN).
   """
-  createAnswer("The new answer." input: CreateAnswerInput!): AnswerPayload
+  createAnswer("The new answer." input: CreateAnswerInput!): AnswerPayload @requiresScopes(scopes: [["knowledge:write"]])
 
   "Changes an answer; only the fields given change (Gladly: PATCH /api/v1/answers/{answerId})."
   updateAnswer(
@@ -6555,20 +6555,20 @@ extend type Mutation {
     id: ID!
     "The fields to change."
     input: UpdateAnswerInput!
-  ): AnswerPayload
+  ): AnswerPayload @requiresScopes(scopes: [["knowledge:write"]])
 
   """
   Deletes an answer with all its content (Gladly: DELETE /api/v1/answers/{answerId}). Refused with
   IN_USE while rules, threads or help centers use it.
   """
-  deleteAnswer("Gladly answer id of the answer to delete." id: ID!): DeleteAnswerPayload
+  deleteAnswer("Gladly answer id of the answer to delete." id: ID!): DeleteAnswerPayload @requiresScopes(scopes: [["knowledge:write"]])
 
   """
   Creates or replaces an answer's content for one language and type (Gladly: PUT
   /api/v1/answers/{answerId}/languages/{language}/type/{type}). The language must be configured for
   the organization.
   """
-  setAnswerContent("The content." input: SetAnswerContentInput!): AnswerContentPayload
+  setAnswerContent("The content." input: SetAnswerContentInput!): AnswerContentPayload @requiresScopes(scopes: [["knowledge:write"]])
 
   """
   Removes an answer's content for one language and type (Gladly: DELETE
@@ -6582,11 +6582,11 @@ extend type Mutation {
     language: String!
     "Type of the content."
     type: AnswerContentType!
-  ): DeleteAnswerContentPayload
+  ): DeleteAnswerContentPayload @requiresScopes(scopes: [["knowledge:write"]])
 }
 
 "A label for conversations, e.g. ` + "`" + `Order Return` + "`" + `; topics nest. Gladly: a topic."
-type Topic @key(fields: "id") {
+type Topic @key(fields: "id") @requiresScopes(scopes: [["directory:read"]]) {
   "Gladly topic id."
   id: ID!
   "Name, unique in the organization (Gladly: ` + "`" + `name` + "`" + `)."
@@ -6614,7 +6614,7 @@ type Topic @key(fields: "id") {
 A knowledge-base answer agents and customers can use, with content per language and type (public,
 email, messaging, reference). Gladly: an answer.
 """
-type Answer @key(fields: "id") {
+type Answer @key(fields: "id") @requiresScopes(scopes: [["knowledge:read"]]) {
   "Gladly answer id."
   id: ID!
   "Name, unique in the organization, at most 500 characters (Gladly: ` + "`" + `name` + "`" + `)."
@@ -6661,7 +6661,7 @@ enum AnswerContentType {
 }
 
 "An answer's content in one language and of one type."
-type AnswerContent {
+type AnswerContent @requiresScopes(scopes: [["knowledge:read"]]) {
   "The answer the content belongs to (Gladly: ` + "`" + `answerId` + "`" + `)."
   answer: Answer
   "Language code, e.g. ` + "`" + `en-us` + "`" + ` (Gladly: ` + "`" + `language` + "`" + `)."
@@ -6679,7 +6679,7 @@ type AnswerContent {
 }
 
 "A brand or region that answers, help centers and chat are grouped by. Gladly: an audience."
-type Audience {
+type Audience @requiresScopes(scopes: [["directory:read"]]) {
   "Gladly audience id."
   id: ID!
   "Name, e.g. ` + "`" + `Retale - USA` + "`" + ` (Gladly: ` + "`" + `name` + "`" + `)."
@@ -6690,7 +6690,7 @@ type Audience {
 An answer's public content in one language, as customers see it; readable in Gladly without an API
 token. Gladly: a public answer.
 """
-type PublicAnswer {
+type PublicAnswer @requiresScopes(scopes: [["knowledge:read"]]) {
   "Gladly answer id (the same id as the Answer)."
   id: ID!
   "Name of the answer (Gladly: ` + "`" + `name` + "`" + `)."
@@ -6709,7 +6709,7 @@ type PublicAnswer {
 }
 
 "The definition of a conversation custom attribute (freeform topic), e.g. an order id. Gladly: a custom attribute."
-type CustomAttribute {
+type CustomAttribute @requiresScopes(scopes: [["directory:read"]]) {
   "Gladly custom attribute id."
   id: ID!
   "Machine key, e.g. ` + "`" + `orderId` + "`" + ` (Gladly: ` + "`" + `key` + "`" + `)."
@@ -6836,7 +6836,7 @@ type DeleteAnswerContentPayload {
 }
 
 "A slice of a list of topics (Relay connection)."
-type TopicConnection {
+type TopicConnection @requiresScopes(scopes: [["directory:read"]]) {
   "The topics of this slice with their cursors."
   edges: [TopicEdge!]!
   "The topics of this slice, without cursors."
@@ -6850,7 +6850,7 @@ type TopicConnection {
 }
 
 "One topic in a TopicConnection."
-type TopicEdge {
+type TopicEdge @requiresScopes(scopes: [["directory:read"]]) {
   "Opaque cursor of this topic, for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `."
   cursor: String!
   "The topic."
@@ -6858,7 +6858,7 @@ type TopicEdge {
 }
 
 "A slice of a list of audiences (Relay connection)."
-type AudienceConnection {
+type AudienceConnection @requiresScopes(scopes: [["directory:read"]]) {
   "The audiences of this slice with their cursors."
   edges: [AudienceEdge!]!
   "The audiences of this slice, without cursors."
@@ -6872,7 +6872,7 @@ type AudienceConnection {
 }
 
 "One audience in an AudienceConnection."
-type AudienceEdge {
+type AudienceEdge @requiresScopes(scopes: [["directory:read"]]) {
   "Opaque cursor of this audience, for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `."
   cursor: String!
   "The audience."
@@ -6880,7 +6880,7 @@ type AudienceEdge {
 }
 
 "A slice of a list of public answers (Relay connection)."
-type PublicAnswerConnection {
+type PublicAnswerConnection @requiresScopes(scopes: [["knowledge:read"]]) {
   "The answers of this slice with their cursors."
   edges: [PublicAnswerEdge!]!
   "The answers of this slice, without cursors."
@@ -6894,7 +6894,7 @@ type PublicAnswerConnection {
 }
 
 "One public answer in a PublicAnswerConnection."
-type PublicAnswerEdge {
+type PublicAnswerEdge @requiresScopes(scopes: [["knowledge:read"]]) {
   "Opaque cursor of this answer, for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `."
   cursor: String!
   "The answer."
@@ -6925,13 +6925,13 @@ extend type Query {
     last: Int
     "Return contacts before this cursor."
     before: String
-  ): ContactConnection
+  ): ContactConnection @requiresScopes(scopes: [["contacts:read"]])
 
   """
   One contact by id; null when Gladly has none. A merged id resolves to the profile it was merged
   into (Gladly: GET /api/v1/customer-profiles/{customerId}, following a 301 ` + "`" + `moved` + "`" + `).
   """
-  contact("Gladly customer id." id: ID!): Contact
+  contact("Gladly customer id." id: ID!): Contact @requiresScopes(scopes: [["contacts:read"]])
 
   """
   The tickets of one contact, newest first; at most 2000, as Gladly returns them (Gladly: GET
@@ -6950,10 +6950,10 @@ extend type Query {
     last: Int
     "Return tickets before this cursor."
     before: String
-  ): TicketConnection
+  ): TicketConnection @requiresScopes(scopes: [["tickets:read"]])
 
   "One ticket by id; null when Gladly has none (Gladly: GET /api/v1/tasks/{taskId})."
-  ticket("Gladly task id." id: ID!): Ticket
+  ticket("Gladly task id." id: ID!): Ticket @requiresScopes(scopes: [["tickets:read"]])
 
   "One comment of a ticket; null when either does not exist (Gladly: GET /api/v1/tasks/{taskId}/comments/{commentId})."
   comment(
@@ -6961,7 +6961,7 @@ extend type Query {
     ticketId: ID!
     "Gladly task comment id."
     id: ID!
-  ): Comment
+  ): Comment @requiresScopes(scopes: [["tickets:read"]])
 }
 
 extend type Mutation {
@@ -6969,7 +6969,7 @@ extend type Mutation {
   Creates a contact (Gladly: POST /api/v1/customer-profiles). The id, every email and every MOBILE
   phone must be unique in the organization; a clash is a TAKEN user error.
   """
-  createContact("The new contact." input: CreateContactInput!): ContactPayload
+  createContact("The new contact." input: CreateContactInput!): ContactPayload @requiresScopes(scopes: [["contacts:write"]])
 
   """
   Changes a contact; only the fields given change (Gladly: PATCH
@@ -6980,20 +6980,20 @@ extend type Mutation {
     id: ID!
     "The fields to change."
     input: UpdateContactInput!
-  ): ContactPayload
+  ): ContactPayload @requiresScopes(scopes: [["contacts:write"]])
 
   """
   Deletes a contact and all of its conversations, irreversibly (Gladly: DELETE
   /api/v1/customer-profiles/{customerId}). Refused with INVALID_STATE while any of its conversations
   is OPEN or WAITING. The API user needs Gladly's Compliance Admin role.
   """
-  deleteContact("Gladly customer id of the contact to delete." id: ID!): DeleteContactPayload
+  deleteContact("Gladly customer id of the contact to delete." id: ID!): DeleteContactPayload @requiresScopes(scopes: [["contacts:delete"]])
 
   """
   Creates a ticket for an existing contact (Gladly: POST /api/v1/customers/{customerId}/tasks).
   Retried safely: the ticket id is generated by gladgraph when not given.
   """
-  createTicket("The new ticket." input: CreateTicketInput!): TicketPayload
+  createTicket("The new ticket." input: CreateTicketInput!): TicketPayload @requiresScopes(scopes: [["tickets:write"]])
 
   "Changes a ticket; only the fields given change (Gladly: PATCH /api/v1/tasks/{taskId})."
   updateTicket(
@@ -7001,20 +7001,20 @@ extend type Mutation {
     id: ID!
     "The fields to change."
     input: UpdateTicketInput!
-  ): TicketPayload
+  ): TicketPayload @requiresScopes(scopes: [["tickets:write"]])
 
   """
   Adds a comment to an OPEN ticket (Gladly: POST /api/v1/tasks/{taskId}/comments). Closed tickets
   take no comments: Gladly refuses, and the refusal is a user error.
   """
-  createComment("The new comment." input: CreateCommentInput!): CommentPayload
+  createComment("The new comment." input: CreateCommentInput!): CommentPayload @requiresScopes(scopes: [["tickets:write"]])
 }
 
 """
 A ticket: a to-do about a contact, assigned to an inbox (and possibly an agent), due at a time.
 Gladly: a task.
 """
-type Ticket @key(fields: "id") {
+type Ticket @key(fields: "id") @requiresScopes(scopes: [["tickets:read"]]) {
   "Gladly task id."
   id: ID!
   """
@@ -7080,7 +7080,7 @@ enum TicketStatus {
 }
 
 "A comment an agent left on a ticket. Gladly: a task comment."
-type Comment {
+type Comment @requiresScopes(scopes: [["tickets:read"]]) {
   "Gladly task comment id (unique within its ticket)."
   id: ID!
   "The comment's text, at most 10000 characters (Gladly: ` + "`" + `comment` + "`" + `)."
@@ -7099,7 +7099,7 @@ type Comment {
 A person the organization supports. Gladly: a customer profile. Also resolvable by email from other
 subgraphs (the profile whose email matches, as Gladly's lookup finds it).
 """
-type Contact @key(fields: "id") @key(fields: "email") {
+type Contact @key(fields: "id") @key(fields: "email") @requiresScopes(scopes: [["contacts:read"]]) {
   "Gladly customer id. A merged profile is reached through the surviving profile's id."
   id: ID!
   "Full name (Gladly: ` + "`" + `name` + "`" + `); null when not set."
@@ -7232,7 +7232,7 @@ type ExternalCustomerId {
 }
 
 "A slice of a list of tickets (Relay connection)."
-type TicketConnection {
+type TicketConnection @requiresScopes(scopes: [["tickets:read"]]) {
   "The tickets of this slice with their cursors."
   edges: [TicketEdge!]!
   "The tickets of this slice, without cursors."
@@ -7246,7 +7246,7 @@ type TicketConnection {
 }
 
 "One ticket in a TicketConnection."
-type TicketEdge {
+type TicketEdge @requiresScopes(scopes: [["tickets:read"]]) {
   "Opaque cursor of this ticket, for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `."
   cursor: String!
   "The ticket."
@@ -7254,7 +7254,7 @@ type TicketEdge {
 }
 
 "A slice of a list of comments (Relay connection)."
-type CommentConnection {
+type CommentConnection @requiresScopes(scopes: [["tickets:read"]]) {
   "The comments of this slice with their cursors."
   edges: [CommentEdge!]!
   "The comments of this slice, without cursors."
@@ -7268,7 +7268,7 @@ type CommentConnection {
 }
 
 "One comment in a CommentConnection."
-type CommentEdge {
+type CommentEdge @requiresScopes(scopes: [["tickets:read"]]) {
   "Opaque cursor of this comment, for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `."
   cursor: String!
   "The comment."
@@ -7276,7 +7276,7 @@ type CommentEdge {
 }
 
 "A slice of a list of contacts (Relay connection)."
-type ContactConnection {
+type ContactConnection @requiresScopes(scopes: [["contacts:read"]]) {
   "The contacts of this slice with their cursors."
   edges: [ContactEdge!]!
   "The contacts of this slice, without cursors."
@@ -7290,7 +7290,7 @@ type ContactConnection {
 }
 
 "One contact in a ContactConnection."
-type ContactEdge {
+type ContactEdge @requiresScopes(scopes: [["contacts:read"]]) {
   "Opaque cursor of this contact, for ` + "`" + `after` + "`" + `/` + "`" + `before` + "`" + `."
   cursor: String!
   "The contact."
