@@ -154,6 +154,9 @@ func (a *Authenticator) authenticate(ctx context.Context, authorization string) 
 	if err != nil {
 		return nil, err
 	}
+	if !claims.hasAccount {
+		return nil, forbidden(fmt.Sprintf("the token names no account (claim %q)", a.cfg.AccountClaim))
+	}
 	if err := checkAccount(ctx, a.accounts, claims.account); err != nil {
 		return nil, err
 	}

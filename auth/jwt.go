@@ -35,12 +35,14 @@ type jwtVerifier struct {
 // jwtCaller is what a verified token says.
 type jwtCaller struct {
 	subject string
-	account string
-	scopes  caller.Scopes
+	// account is "" when the token names none (hasAccount false).
+	account    string
+	hasAccount bool
+	scopes     caller.Scopes
 }
 
 // verify checks token and reads its caller. The account is not checked here (see
-// Authenticator), only that the token names one.
+// Authenticator), only that the claim, when present, is a string.
 func (v *jwtVerifier) verify(ctx context.Context, token string) (jwtCaller, *Error) {
 	hdr, _, _, err := jwsbb.SplitCompactString(token)
 	if err != nil {
@@ -85,14 +87,13 @@ func (v *jwtVerifier) verify(ctx context.Context, token string) (jwtCaller, *Err
 		return jwtCaller{}, unauthenticated(err.Error())
 	}
 	var account any
-	if err := tok.Get(v.accountClaim, &account); err != nil {
-		return jwtCaller{}, forbidden(fmt.Sprintf("the token names no account (claim %q)", v.accountClaim))
+	if tok.Get(v.accountClaim, &account) == nil {
+		s, ok := account.(string)
+		if !ok {
+			return jwtCaller{}, unauthenticated(fmt.Sprintf("the token's %q claim is not a string", v.accountClaim))
+		}
+		c.account, c.hasAccount = s, true
 	}
-	s, ok := account.(string)
-	if !ok {
-		return jwtCaller{}, unauthenticated(fmt.Sprintf("the token's %q claim is not a string", v.accountClaim))
-	}
-	c.account = s
 	return c, nil
 }
 
