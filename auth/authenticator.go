@@ -91,6 +91,8 @@ func New(cfg Config, accounts Accounts, keys KeyStore, opts ...Option) (*Authent
 			audience:     cfg.Audience,
 			accountClaim: cfg.AccountClaim,
 			leeway:       cfg.Leeway,
+			verified:     newVerifiedTokens(),
+			now:          time.Now,
 		}
 	}
 	if cfg.Mode != ModeRequired {

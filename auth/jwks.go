@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
@@ -70,6 +71,30 @@ func (s *keySet) find(kid string, alg jwa.SignatureAlgorithm) (*verificationKey,
 	return found, found != nil
 }
 
+// carryOver keeps the held *verificationKey for every key the refresh brought back unchanged,
+// so tokens remembered as verified by it stay remembered (see verifiedTokens).
+func (s *keySet) carryOver(old *keySet) {
+	if old == nil {
+		return
+	}
+	for i, k := range s.all {
+		if k.kid == "" {
+			continue
+		}
+		o, ok := old.byKID[k.kid]
+		if !ok || !slices.Equal(o.algs, k.algs) || !sameKey(o.raw, k.raw) {
+			continue
+		}
+		s.all[i] = o
+		s.byKID[k.kid] = o
+	}
+}
+
+func sameKey(a, b any) bool {
+	ka, ok := a.(interface{ Equal(crypto.PublicKey) bool })
+	return ok && ka.Equal(b)
+}
+
 // jwksCache holds the issuer's keys. Reads are lock-free; fetches are single-flight and spaced.
 type jwksCache struct {
 	url         string
@@ -122,6 +147,23 @@ func (c *jwksCache) lookup(ctx context.Context, kid string, alg jwa.SignatureAlg
 		return k, nil
 	}
 	return nil, errUnknownKey
+}
+
+// stillPublished reports whether key is still the one the JWKS holds under kid ("" for a token
+// without kid: key must then be among the held keys). Like lookup, it starts a background
+// refresh of keys older than maxAge.
+func (c *jwksCache) stillPublished(kid string, key *verificationKey) bool {
+	set := c.set.Load()
+	if set == nil {
+		return false
+	}
+	if c.now().Sub(set.fetched) > c.maxAge {
+		c.refreshAsync()
+	}
+	if kid != "" {
+		return set.byKID[kid] == key
+	}
+	return slices.Contains(set.all, key)
 }
 
 var (
@@ -179,6 +221,7 @@ func (c *jwksCache) start() chan struct{} {
 			}
 			return // the old keys keep serving
 		}
+		set.carryOver(c.set.Load())
 		c.set.Store(set)
 	}()
 	return done

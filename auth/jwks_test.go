@@ -187,3 +187,68 @@ func ecJWK(kid, extra string) string {
 
 // A 512-bit RSA modulus (RFC 7515 A.2 uses 2048; this one is deliberately short).
 const smallRSAModulus = "ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEzPw"
+
+// TestVerifiedTokens: a token that verified is answered from memory, but never past its exp
+// (plus leeway) nor before its nbf (minus leeway), and a JWKS refresh that brings its key back
+// unchanged keeps it.
+func TestVerifiedTokens(t *testing.T) {
+	t.Parallel()
+	k := newRSASigner(t, "k", "RS256")
+	is := newIssuer(t, k)
+	a := newTestAuthenticator(t, ModeRequired, is, newMemAccounts("acme"), nil, nil)
+	clock := newFakeClock()
+	a.useClock(clock)
+	start := clock.now()
+	token := k.token(t, nil, claims("acme", map[string]any{"iat": start.Unix(), "exp": start.Add(2 * time.Minute).Unix()}))
+	later := k.token(t, nil, claims("acme", map[string]any{"iat": start.Unix(), "nbf": start.Add(5 * time.Minute).Unix(), "exp": start.Add(time.Hour).Unix()}))
+	d := tokenDigest(token)
+	entry := func() *verifiedToken {
+		a.jwt.verified.mu.Lock()
+		defer a.jwt.verified.mu.Unlock()
+		return a.jwt.verified.m[d]
+	}
+
+	c1, err := a.Authenticate(t.Context(), "Bearer "+token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := entry()
+	if first == nil {
+		t.Fatal("a verified token was not remembered")
+	}
+	// Each caller gets its own scopes.
+	delete(c1.Scopes, "contacts:read")
+	c2, err := a.Authenticate(t.Context(), "Bearer "+token)
+	if err != nil || !c2.Has("contacts:read") {
+		t.Fatalf("second use: %+v, %v", c2, err)
+	}
+	if entry() != first {
+		t.Fatal("the second use verified the token again")
+	}
+
+	// A refresh serving the same key keeps the entry.
+	clock.advance(defaultMinRefreshInterval + time.Second)
+	if _, err := a.jwt.keys.refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Authenticate(t.Context(), "Bearer "+token); err != nil {
+		t.Fatal(err)
+	}
+	if entry() != first {
+		t.Fatal("a refresh with unchanged keys dropped the verified token")
+	}
+
+	// Not before nbf−leeway, even though the signature is good.
+	if _, err := a.Authenticate(t.Context(), "Bearer "+later); err == nil {
+		t.Fatal("token accepted before its nbf")
+	}
+	// Past exp+leeway the remembered token is refused like any expired one.
+	clock.advance(2*time.Minute + DefaultLeeway)
+	if e := authError(t, second(a.Authenticate(t.Context(), "Bearer "+token))); e.Status != http.StatusUnauthorized || e.Message != "the token has expired" {
+		t.Fatalf("expired remembered token: %d %q", e.Status, e.Message)
+	}
+	clock.advance(2 * time.Minute)
+	if _, err := a.Authenticate(t.Context(), "Bearer "+later); err != nil {
+		t.Fatalf("token after its nbf: %v", err)
+	}
+}

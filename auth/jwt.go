@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -30,6 +31,8 @@ type jwtVerifier struct {
 	audience     string
 	accountClaim string
 	leeway       time.Duration
+	verified     *verifiedTokens
+	now          func() time.Time // the tokens' clock (jwx validates against time.Now too)
 }
 
 // jwtCaller is what a verified token says.
@@ -42,34 +45,53 @@ type jwtCaller struct {
 }
 
 // verify checks token and reads its caller. The account is not checked here (see
-// Authenticator), only that the claim, when present, is a string.
+// Authenticator), only that the claim, when present, is a string. A token that verified before
+// is answered from memory while it is within its lifetime and its key is still published.
 func (v *jwtVerifier) verify(ctx context.Context, token string) (jwtCaller, *Error) {
+	digest := tokenDigest(token)
+	now := v.now()
+	if e, ok := v.verified.get(digest, now); ok {
+		if v.keys.stillPublished(e.kid, e.key) {
+			return e.claims.clone(), nil
+		}
+		v.verified.remove(digest)
+	}
+	e, err := v.verifyFully(ctx, token)
+	if err != nil {
+		return jwtCaller{}, err
+	}
+	v.verified.put(digest, e, now)
+	return e.claims.clone(), nil
+}
+
+// verifyFully checks every part of the token: header, algorithm, key, signature, claims.
+func (v *jwtVerifier) verifyFully(ctx context.Context, token string) (*verifiedToken, *Error) {
 	hdr, _, _, err := jwsbb.SplitCompactString(token)
 	if err != nil {
-		return jwtCaller{}, unauthenticated("the bearer token is neither a JWT nor a gladgraph API key")
+		return nil, unauthenticated("the bearer token is neither a JWT nor a gladgraph API key")
 	}
 	h := jwsbb.HeaderParseCompact(hdr)
 	algName, err := jwsbb.HeaderGetString(h, "alg")
 	if err != nil {
-		return jwtCaller{}, unauthenticated("the token's header is malformed or names no algorithm")
+		return nil, unauthenticated("the token's header is malformed or names no algorithm")
 	}
 	alg, ok := acceptedAlgorithms[algName]
 	if !ok {
-		return jwtCaller{}, unauthenticated("the token's algorithm is not accepted (RS*, PS*, ES* and EdDSA only)")
+		return nil, unauthenticated("the token's algorithm is not accepted (RS*, PS*, ES* and EdDSA only)")
 	}
 	kid, err := jwsbb.HeaderGetString(h, "kid")
 	if err != nil && jwsbb.HeaderHas(h, "kid") {
-		return jwtCaller{}, unauthenticated("the token's key id is not a string")
+		return nil, unauthenticated("the token's key id is not a string")
 	}
 	key, err := v.keys.lookup(ctx, kid, alg)
 	switch {
 	case errors.Is(err, errUnknownKey):
-		return jwtCaller{}, unauthenticated("the token was not signed by a key of the configured issuer")
+		return nil, unauthenticated("the token was not signed by a key of the configured issuer")
 	case err != nil:
-		return jwtCaller{}, unavailable("the issuer's signing keys are unavailable; try again shortly")
+		return nil, unavailable("the issuer's signing keys are unavailable; try again shortly")
 	}
 	if !key.allows(alg) {
-		return jwtCaller{}, unauthenticated("the token's algorithm does not match its signing key")
+		return nil, unauthenticated("the token's algorithm does not match its signing key")
 	}
 	tok, err := jwt.ParseString(token,
 		jwt.WithKey(alg, key.raw),
@@ -77,24 +99,37 @@ func (v *jwtVerifier) verify(ctx context.Context, token string) (jwtCaller, *Err
 		jwt.WithAudience(v.audience),
 		jwt.WithAcceptableSkew(v.leeway),
 		jwt.WithRequiredClaim(jwt.ExpirationKey),
+		jwt.WithClock(jwt.ClockFunc(v.now)),
 	)
 	if err != nil {
-		return jwtCaller{}, parseFailure(err)
+		return nil, parseFailure(err)
 	}
 	c := jwtCaller{}
 	c.subject, _ = tok.Subject()
 	if c.scopes, err = scopesOf(tok); err != nil {
-		return jwtCaller{}, unauthenticated(err.Error())
+		return nil, unauthenticated(err.Error())
 	}
 	var account any
 	if tok.Get(v.accountClaim, &account) == nil {
 		s, ok := account.(string)
 		if !ok {
-			return jwtCaller{}, unauthenticated(fmt.Sprintf("the token's %q claim is not a string", v.accountClaim))
+			return nil, unauthenticated(fmt.Sprintf("the token's %q claim is not a string", v.accountClaim))
 		}
 		c.account, c.hasAccount = s, true
 	}
-	return c, nil
+	e := &verifiedToken{claims: c, kid: kid, key: key}
+	exp, _ := tok.Expiration() // required above
+	e.validUntil = exp.Add(v.leeway)
+	if nbf, ok := tok.NotBefore(); ok {
+		e.validFrom = nbf.Add(-v.leeway)
+	}
+	return e, nil
+}
+
+// clone gives each caller its own scope set, so one request cannot change another's.
+func (c jwtCaller) clone() jwtCaller {
+	c.scopes = maps.Clone(c.scopes)
+	return c
 }
 
 // parseFailure says which check a token failed, from jwx's error kinds; jwx's own text is not

@@ -345,6 +345,7 @@ func (a *Authenticator) useClock(c *fakeClock) {
 	a.now = c.now
 	if a.jwt != nil {
 		a.jwt.keys.now = c.now
+		a.jwt.now = c.now
 	}
 }
 
