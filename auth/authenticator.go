@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
@@ -34,7 +35,7 @@ type Authenticator struct {
 	log      zerolog.Logger
 	now      func() time.Time
 
-	anonymous *caller.Caller // nil in ModeRequired
+	anonymous callerTemplate // zero in ModeRequired
 
 	touchMu   sync.Mutex
 	lastTouch map[string]time.Time
@@ -96,12 +97,12 @@ func New(cfg Config, accounts Accounts, keys KeyStore, opts ...Option) (*Authent
 		}
 	}
 	if cfg.Mode != ModeRequired {
-		a.anonymous = &caller.Caller{
+		a.anonymous = callerTemplate{&caller.Caller{
 			Kind:      caller.KindAnonymous,
 			Subject:   "anonymous",
 			AccountID: cfg.DefaultAccount,
 			Scopes:    caller.NewScopes(caller.GladlyScopes...),
-		}
+		}}
 	}
 	return a, nil
 }
@@ -134,13 +135,13 @@ func (a *Authenticator) Authenticate(ctx context.Context, authorization string) 
 
 func (a *Authenticator) authenticate(ctx context.Context, authorization string) (*caller.Caller, *Error) {
 	if authorization == "" {
-		if a.anonymous == nil {
+		if a.anonymous.c == nil {
 			return nil, errNoCredentials
 		}
-		if err := checkAccount(ctx, a.accounts, a.anonymous.AccountID); err != nil {
+		if err := checkAccount(ctx, a.accounts, a.anonymous.c.AccountID); err != nil {
 			return nil, err
 		}
-		return a.anonymous, nil
+		return a.anonymous.clone(), nil
 	}
 	token, err := bearerToken(authorization)
 	if err != nil {
@@ -200,4 +201,14 @@ func isB64Token(s string) bool {
 		}
 	}
 	return true
+}
+
+// callerTemplate is a fixed caller handed out as copies, so no request can change another's
+// scopes.
+type callerTemplate struct{ c *caller.Caller }
+
+func (t callerTemplate) clone() *caller.Caller {
+	c := *t.c
+	c.Scopes = maps.Clone(t.c.Scopes)
+	return &c
 }

@@ -185,7 +185,7 @@ type adminError struct {
 }
 
 // adminCaller is the caller holding ADMIN_API_KEY.
-var adminCaller = &caller.Caller{Kind: caller.KindAdmin, Subject: "admin-api-key", Scopes: caller.NewScopes(caller.AccountsAdmin)}
+var adminCaller = callerTemplate{&caller.Caller{Kind: caller.KindAdmin, Subject: "admin-api-key", Scopes: caller.NewScopes(caller.AccountsAdmin)}}
 
 func (a *Authenticator) admin(r *http.Request) (*caller.Caller, *Error) {
 	h, err := authorizationHeader(r)
@@ -201,7 +201,7 @@ func (a *Authenticator) admin(r *http.Request) (*caller.Caller, *Error) {
 		return nil, err
 	}
 	if a.cfg.AdminAPIKey != "" && secretEqual(token, a.cfg.AdminAPIKey) {
-		return adminCaller, nil
+		return adminCaller.clone(), nil
 	}
 	if strings.HasPrefix(token, apiKeyPrefix) {
 		if _, err := a.apiKey(r.Context(), token); err != nil {

@@ -113,7 +113,7 @@ type jwksCache struct {
 
 func newJWKSCache(url string, client *http.Client, onError func(error)) *jwksCache {
 	if client == nil {
-		client = &http.Client{Timeout: jwksFetchTimeout}
+		client = &http.Client{Timeout: jwksFetchTimeout, CheckRedirect: checkJWKSRedirect}
 	}
 	return &jwksCache{
 		url:         url,
@@ -225,6 +225,18 @@ func (c *jwksCache) start() chan struct{} {
 		c.set.Store(set)
 	}()
 	return done
+}
+
+// checkJWKSRedirect follows a JWKS redirect only where the configured URL could have pointed:
+// https, or http on loopback. A downgrade to http would let anyone on the path serve keys.
+func checkJWKSRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 5 {
+		return errors.New("auth: jwks: too many redirects")
+	}
+	if checkJWKSURL(req.URL.String()) != nil {
+		return errors.New("auth: jwks: redirected to a URL that is not https")
+	}
+	return nil
 }
 
 // Prefetch loads the keys now (at start, so the first request does not wait). A failure is not

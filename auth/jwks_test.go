@@ -3,6 +3,8 @@ package auth
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -250,5 +252,25 @@ func TestVerifiedTokens(t *testing.T) {
 	clock.advance(2 * time.Minute)
 	if _, err := a.Authenticate(t.Context(), "Bearer "+later); err != nil {
 		t.Fatalf("token after its nbf: %v", err)
+	}
+}
+
+// TestJWKSRedirectDowngrade: the JWKS may not be redirected to plain http off loopback, where
+// anyone on the path could serve keys. The refusal happens before any request is sent there.
+func TestJWKSRedirectDowngrade(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.RedirectHandler("http://jwks.example.test/keys", http.StatusFound))
+	t.Cleanup(srv.Close)
+	a, err := New(Config{Mode: ModeRequired, JWKSURL: srv.URL, Issuer: testIssuer, Audience: testAudience}, newMemAccounts(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged error
+	a.jwt.keys.onError = func(err error) { logged = err }
+	if err := a.Prefetch(t.Context()); err == nil {
+		t.Fatal("keys loaded through a redirect to http")
+	}
+	if logged == nil || !strings.Contains(logged.Error(), "not https") {
+		t.Fatalf("fetch error %v, want the redirect refused", logged)
 	}
 }
