@@ -119,6 +119,10 @@ func (a *Authenticator) Prefetch(ctx context.Context) error {
 	return a.jwt.keys.Prefetch(ctx)
 }
 
+// Wait waits for the last-use writes (KeyStore.TouchAPIKey) in flight; call it at shutdown,
+// after the server stopped taking requests and before the store is closed.
+func (a *Authenticator) Wait() { a.touches.Wait() }
+
 // Authenticate verifies the value of an Authorization header ("" when absent) and answers the
 // caller, or an *Error: 401 for missing or bad credentials, 403 for good credentials naming an
 // account that does not exist or is disabled, 503 when the credentials could not be checked.

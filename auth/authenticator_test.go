@@ -97,7 +97,7 @@ func TestAPIKeyTouch(t *testing.T) {
 		}
 	}
 	close(keys.block)
-	a.touches.Wait()
+	a.Wait()
 	if n := keys.touchCount(id); n != 1 {
 		t.Fatalf("%d touches for 5 uses within a minute, want 1", n)
 	}
@@ -105,7 +105,7 @@ func TestAPIKeyTouch(t *testing.T) {
 	if _, err := a.Authenticate(t.Context(), "Bearer "+key); err != nil {
 		t.Fatal(err)
 	}
-	a.touches.Wait()
+	a.Wait()
 	if n := keys.touchCount(id); n != 2 {
 		t.Fatalf("%d touches after a minute, want 2", n)
 	}
@@ -114,7 +114,7 @@ func TestAPIKeyTouch(t *testing.T) {
 	wrong := strings.Replace(key, secret, strings.Repeat("A", len(secret)), 1)
 	clock.advance(touchInterval)
 	_, _ = a.Authenticate(t.Context(), "Bearer "+wrong)
-	a.touches.Wait()
+	a.Wait()
 	if n := keys.touchCount(id); n != 2 {
 		t.Fatalf("a wrong secret touched the key (%d touches)", n)
 	}
