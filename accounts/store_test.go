@@ -139,7 +139,10 @@ func TestStoreRefusesInvalid(t *testing.T) {
 				{"empty update", func() error { _, err := s.Update(ctx, "ok", Update{}); return err }, "update"},
 				{"no scopes", func() error { _, err := s.IssueAPIKey(ctx, "ok", nil, time.Time{}); return err }, "scopes"},
 				{"unknown scope", func() error { _, err := s.IssueAPIKey(ctx, "ok", []string{"contacts:rule"}, time.Time{}); return err }, "scopes"},
-				{"admin scope", func() error { _, err := s.IssueAPIKey(ctx, "ok", []string{caller.AccountsAdmin}, time.Time{}); return err }, "scopes"},
+				{"admin scope", func() error {
+					_, err := s.IssueAPIKey(ctx, "ok", []string{caller.AccountsAdmin}, time.Time{})
+					return err
+				}, "scopes"},
 				{"scope twice", func() error {
 					_, err := s.IssueAPIKey(ctx, "ok", []string{caller.TicketsRead, caller.TicketsRead}, time.Time{})
 					return err
