@@ -282,3 +282,5 @@ func (a Account) withoutSecrets() Account {
 	a.APIToken, a.WebhookPassword = "", ""
 	return a
 }
+
+var errRegistryClosed = errors.New("accounts: registry closed")
