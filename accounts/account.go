@@ -150,8 +150,9 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// validate checks and normalizes a new account.
-func (n NewAccount) validate() (NewAccount, error) {
+// Validate checks a new account and returns it normalized (base URL as scheme://host, default
+// rate limit), so callers can refuse bad input before asking Gladly.
+func (n NewAccount) Validate() (NewAccount, error) {
 	if err := ValidateID(n.ID); err != nil {
 		return n, err
 	}
@@ -196,7 +197,8 @@ func validateRateLimit(r float64) error {
 	return nil
 }
 
-func (u Update) validate() error {
+// Validate checks an update before anything is asked of Gladly or the store.
+func (u Update) Validate() error {
 	if u.APIToken == nil && u.RateLimit == nil && u.Disabled == nil {
 		return invalid("update", "%v", strings.TrimPrefix(errNothingChanged.Error(), "accounts: "))
 	}

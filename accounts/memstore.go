@@ -47,7 +47,7 @@ func (s *MemoryStore) emitLocked(c Change) {
 
 // Create links an account.
 func (s *MemoryStore) Create(_ context.Context, n NewAccount) (Account, error) {
-	n, err := n.validate()
+	n, err := n.Validate()
 	if err != nil {
 		return Account{}, err
 	}
@@ -90,7 +90,7 @@ func (s *MemoryStore) List(context.Context) ([]Account, error) {
 
 // Update changes an account and returns it without secrets (as PGStore does).
 func (s *MemoryStore) Update(_ context.Context, id string, u Update) (Account, error) {
-	if err := u.validate(); err != nil {
+	if err := u.Validate(); err != nil {
 		return Account{}, err
 	}
 	s.mu.Lock()

@@ -143,7 +143,7 @@ func (s *PGStore) inTx(ctx context.Context, fn func(pgx.Tx) (Change, error)) err
 
 // Create links an account.
 func (s *PGStore) Create(ctx context.Context, n NewAccount) (Account, error) {
-	n, err := n.validate()
+	n, err := n.Validate()
 	if err != nil {
 		return Account{}, err
 	}
@@ -237,7 +237,7 @@ func (s *PGStore) List(ctx context.Context) ([]Account, error) {
 
 // Update changes an account and returns it without secrets.
 func (s *PGStore) Update(ctx context.Context, id string, u Update) (Account, error) {
-	if err := u.validate(); err != nil {
+	if err := u.Validate(); err != nil {
 		return Account{}, err
 	}
 	var out Account
