@@ -38,7 +38,8 @@ type Store interface {
 
 	// Watch calls fn for every change to an account or key made through any store on the same
 	// backing data (every replica), until stop is called. Calls come one at a time from one
-	// goroutine; fn must not block.
+	// goroutine; fn must not block, call the store or call stop (it runs under the store's
+	// lock, which is what keeps changes in order).
 	Watch(fn func(Change)) (stop func())
 	Close()
 }
