@@ -205,7 +205,7 @@ func TestOutputSchema(t *testing.T) {
 func TestLoadCatalogRefuses(t *testing.T) {
 	t.Parallel()
 	tests := map[string]string{
-		"tools/unknown_field.graphql": "# Reads.\nquery Q { contact(id: \"1\") { nope } }",
+		"tools/unknown_field.graphql":  "# Reads.\nquery Q { contact(id: \"1\") { nope } }",
 		"tools/no_description.graphql": "query Q { organization { id } }",
 		"tools/two_ops.graphql":        "# Two.\nquery A { organization { id } }\nquery B { organization { name } }",
 		"tools/Bad-Name.graphql":       "# Bad.\nquery Q { organization { id } }",
