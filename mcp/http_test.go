@@ -41,15 +41,32 @@ func TestStateless(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t, serverConfig{})
 	resp := post(t, s.url, toolsCall, map[string]string{"Mcp-Protocol-Version": "2025-06-18"})
+	var msg struct {
+		Result struct {
+			IsError           bool `json:"isError"`
+			StructuredContent struct {
+				Organization struct {
+					Name string `json:"name"`
+				} `json:"organization"`
+			} `json:"structuredContent"`
+		} `json:"result"`
+	}
 	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"isError":false`) && !strings.Contains(string(body), `"structuredContent"`) {
+	if err := json.Unmarshal(body, &msg); resp.StatusCode != http.StatusOK || err != nil || msg.Result.IsError || msg.Result.StructuredContent.Organization.Name == "" {
 		t.Fatalf("%d %s", resp.StatusCode, body)
 	}
 	if id := resp.Header.Get("Mcp-Session-Id"); id != "" {
 		t.Errorf("session id %q handed out", id)
 	}
-	if !strings.Contains(string(body), "My Organization") && !strings.Contains(string(body), `"organization":{`) {
-		t.Errorf("body %s", body)
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, s.url, nil)
+	req.Header.Set("Accept", "text/event-stream")
+	get, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get.Body.Close()
+	if get.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("GET (a session's event stream): %d, want 405", get.StatusCode)
 	}
 }
 
