@@ -12,6 +12,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/gladgraph/gladgraph/auth"
 	"github.com/gladgraph/gladgraph/gladly"
 )
 
@@ -52,6 +53,19 @@ type Config struct {
 	MediaURLTTL       time.Duration
 
 	Limits Limits
+
+	// Auth is how callers are authenticated (AUTH_*, ROUTER_SECRET, ADMIN_API_KEY); its
+	// DefaultAccount is DefaultAccount().
+	Auth auth.Config
+	// DatabaseURL is the PostgreSQL of the linked accounts; empty: the one account of GLADLY_*
+	// or the demo's two.
+	DatabaseURL string
+	// AccountsKeys is ACCOUNTS_ENCRYPTION_KEYS (validated by accounts.ParseKeyring).
+	AccountsKeys string
+	// MCPAllowArbitraryOperations offers the execute_graphql MCP tool.
+	MCPAllowArbitraryOperations bool
+	// MCPAllowedOrigins may call /mcp from a browser.
+	MCPAllowedOrigins []string
 }
 
 // CacheTTLs are the response cache's lifetimes by class of data. Zero disables caching of
@@ -79,7 +93,7 @@ type Limits struct {
 }
 
 // Demo reports whether the server runs against the in-process fake Gladly.
-func (c *Config) Demo() bool { return c.GladlyBaseURL == "" }
+func (c *Config) Demo() bool { return c.GladlyBaseURL == "" && c.DatabaseURL == "" }
 
 // WebhooksEnabled reports whether webhook credentials are configured.
 func (c *Config) WebhooksEnabled() bool {
@@ -216,6 +230,7 @@ func Load(args []string, getenv func(string) string, usageOut io.Writer) (*Confi
 	if raw["WEBHOOK_HEADER_NAME"] != "" && strings.EqualFold(raw["WEBHOOK_HEADER_NAME"], "Authorization") {
 		problem("WEBHOOK_HEADER_NAME", "must not be Authorization (use WEBHOOK_USERNAME and WEBHOOK_PASSWORD for Basic credentials)")
 	}
+	checkAccess(&c, raw, problem)
 	if len(problems) > 0 {
 		return nil, &Error{Problems: problems}
 	}
@@ -338,5 +353,16 @@ func (c *Config) fields() [][2]string {
 		{"MAX_BODY_BYTES", strconv.FormatInt(c.Limits.MaxBodyBytes, 10)},
 		{"REQUEST_TIMEOUT", d(c.Limits.RequestTimeout)},
 		{"SHUTDOWN_TIMEOUT", d(c.Limits.ShutdownTimeout)},
+		{"AUTH_MODE", string(c.Auth.Mode)},
+		{"AUTH_JWKS_URL", withoutUserinfo(c.Auth.JWKSURL)},
+		{"AUTH_ISSUER", c.Auth.Issuer},
+		{"AUTH_AUDIENCE", c.Auth.Audience},
+		{"AUTH_ACCOUNT_CLAIM", c.Auth.AccountClaim},
+		{"ROUTER_SECRET", redacted(c.Auth.RouterSecret != "")},
+		{"ADMIN_API_KEY", redacted(c.Auth.AdminAPIKey != "")},
+		{"DATABASE_URL", redacted(c.DatabaseURL != "")},
+		{"ACCOUNTS_ENCRYPTION_KEYS", redacted(c.AccountsKeys != "")},
+		{"MCP_ALLOW_ARBITRARY_OPERATIONS", strconv.FormatBool(c.MCPAllowArbitraryOperations)},
+		{"MCP_ALLOWED_ORIGINS", strings.Join(c.MCPAllowedOrigins, ",")},
 	}
 }

@@ -99,7 +99,7 @@ func exportJobsOptions(now time.Time, status *model.ExportJobStatus, startAt, en
 // exportJob reads a job live; a job Gladly no longer has is null.
 func (r *Resolver) exportJob(ctx context.Context, id string) (*model.ExportJob, error) {
 	loaders.MarkVolatile(ctx)
-	j, _, err := r.Gladly.Exports.GetJob(ctx, id)
+	j, _, err := r.gladly(ctx).Exports.GetJob(ctx, id)
 	if gladly.IsNotFound(err) {
 		return nil, nil
 	}

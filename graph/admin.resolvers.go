@@ -101,7 +101,7 @@ func (r *mutationResolver) CreateWebhook(ctx context.Context, input model.Create
 	if input.Enabled != nil {
 		body.Enabled = *input.Enabled
 	}
-	id, _, err := r.Gladly.Webhooks.Create(ctx, body)
+	id, _, err := r.gladly(ctx).Webhooks.Create(ctx, body)
 	if err != nil {
 		// A failed PING is reported on the URL, which is what the caller must fix.
 		ue, err := userErrors(err, nil)
@@ -126,7 +126,7 @@ func (r *mutationResolver) UpdateWebhook(ctx context.Context, id string, input m
 	}
 	body := &gladly.UpdateWebhookRequest{Name: input.Name, URL: input.URL, Events: input.Events, Enabled: input.Enabled,
 		Credentials: webhookCredentials(input.Credentials), Headers: webhookHeaders(input.Headers)}
-	if _, err := r.Gladly.Webhooks.Update(ctx, id, body); err != nil {
+	if _, err := r.gladly(ctx).Webhooks.Update(ctx, id, body); err != nil {
 		if gladly.IsNotFound(err) {
 			r.invalidateWebhook(ctx, id) // a cached copy of a webhook deleted elsewhere
 			return &model.WebhookPayload{UserErrors: notFound(fieldPath("id"), "webhook "+id)}, nil
@@ -151,7 +151,7 @@ func (r *mutationResolver) UpdateWebhook(ctx context.Context, id string, input m
 }
 
 func (r *mutationResolver) DeleteWebhook(ctx context.Context, id string) (*model.DeleteWebhookPayload, error) {
-	_, err := r.Gladly.Webhooks.Delete(ctx, id)
+	_, err := r.gladly(ctx).Webhooks.Delete(ctx, id)
 	switch {
 	case gladly.IsNotFound(err):
 		r.invalidateWebhook(ctx, id)
@@ -169,7 +169,7 @@ func (r *mutationResolver) DeleteWebhook(ctx context.Context, id string) (*model
 }
 
 func (r *mutationResolver) DeleteExportJob(ctx context.Context, id string) (*model.DeleteExportJobPayload, error) {
-	_, err := r.Gladly.Exports.DeleteJob(ctx, id)
+	_, err := r.gladly(ctx).Exports.DeleteJob(ctx, id)
 	switch {
 	case gladly.IsNotFound(err):
 		return &model.DeleteExportJobPayload{UserErrors: notFound(fieldPath("id"), "export job "+id)}, nil
@@ -200,7 +200,7 @@ func (r *mutationResolver) CreateReport(ctx context.Context, input model.CreateR
 	}
 	// The client's report limiter keeps to Gladly's 10 a minute and 2 at once; a 429 all the
 	// same is an error (UPSTREAM_RATE_LIMITED), not the caller's input.
-	rep, _, err := r.Gladly.Reports.Create(ctx, body)
+	rep, _, err := r.gladly(ctx).Reports.Create(ctx, body)
 	if err != nil {
 		ue, err := userErrors(err, reportAttrs)
 		if err != nil {
@@ -229,7 +229,7 @@ func (r *mutationResolver) CreateUserIdentityToken(ctx context.Context, input mo
 	if !v.ok() {
 		return &model.UserIdentityTokenPayload{UserErrors: v.errs}, nil
 	}
-	token, _, err := r.Gladly.UserIdentity.CreateToken(ctx, string(input.IdentityType), input.Identity)
+	token, _, err := r.gladly(ctx).UserIdentity.CreateToken(ctx, string(input.IdentityType), input.Identity)
 	if err != nil {
 		ue, err := userErrors(err, nil)
 		if err != nil {
@@ -261,7 +261,7 @@ func (r *queryResolver) Events(ctx context.Context, startAt time.Time, endAt *ti
 	if _, err := model.NewConnection([]int{}, false, pageArgs(first, after, last, before)); err != nil {
 		return nil, err // malformed page arguments: nothing is read
 	}
-	events, truncated, err := readEvents(ctx, r.Gladly, opts, MaxEventsPerRequest)
+	events, truncated, err := readEvents(ctx, r.gladly(ctx), opts, MaxEventsPerRequest)
 	if err != nil {
 		return nil, err
 	}
@@ -282,7 +282,7 @@ func (r *queryResolver) ExportJobs(ctx context.Context, status *model.ExportJobS
 		return nil, err
 	}
 	loaders.MarkVolatile(ctx)
-	jobs, resp, err := r.Gladly.Exports.ListJobs(ctx, opts)
+	jobs, resp, err := r.gladly(ctx).Exports.ListJobs(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +295,7 @@ func (r *queryResolver) ExportJob(ctx context.Context, id string) (*model.Export
 
 func (r *queryResolver) AutomationMessages(ctx context.Context, sessionID string, first *int, after *string, last *int, before *string) (*model.Connection[*model.AutomationMessage], error) {
 	loaders.MarkVolatile(ctx)
-	msgs, resp, err := r.Gladly.Automation.ListMessages(ctx, sessionID)
+	msgs, resp, err := r.gladly(ctx).Automation.ListMessages(ctx, sessionID)
 	if gladly.IsNotFound(err) {
 		return nil, nil
 	}
@@ -307,7 +307,7 @@ func (r *queryResolver) AutomationMessages(ctx context.Context, sessionID string
 
 func (r *queryResolver) AutomationMessage(ctx context.Context, sessionID string, id string) (*model.AutomationMessage, error) {
 	loaders.MarkVolatile(ctx)
-	m, _, err := r.Gladly.Automation.GetMessage(ctx, sessionID, id)
+	m, _, err := r.gladly(ctx).Automation.GetMessage(ctx, sessionID, id)
 	if gladly.IsNotFound(err) {
 		return nil, nil
 	}

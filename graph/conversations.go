@@ -8,6 +8,7 @@ import (
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/graph/model"
 	"github.com/gladgraph/gladgraph/loaders"
+	"github.com/gladgraph/gladgraph/media"
 )
 
 // maxSMSBody bounds an SMS text. Gladly documents no limit for sendSMS itself; 2048 characters is
@@ -60,14 +61,14 @@ func topicsOf(ctx context.Context, ids []string, args model.PageArgs) (*model.Co
 }
 
 // mediaOf is the signed gladgraph URL of an item's recording. Signing is local: no Gladly call.
-func (r *Resolver) mediaOf(itemID string, seconds int) *model.ConversationItemMedia {
-	u := r.Media.Sign(itemID)
+func (r *Resolver) mediaOf(signer *media.Signer, itemID string, seconds int) *model.ConversationItemMedia {
+	u := signer.Sign(itemID)
 	m := &model.ConversationItemMedia{URL: u, ContentType: mediaContentType}
 	if seconds > 0 {
 		m.DurationSeconds = &seconds
 	}
 	if parsed, err := url.Parse(u); err == nil {
-		if exp := r.Media.Expiry(parsed.Query().Get("exp")); !exp.IsZero() {
+		if exp := signer.Expiry(parsed.Query().Get("exp")); !exp.IsZero() {
 			m.ExpiresAt = &exp
 		}
 	}

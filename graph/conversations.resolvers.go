@@ -97,10 +97,11 @@ func (r *conversationItemResolver) Transcript(ctx context.Context, obj *model.Co
 
 func (r *conversationItemResolver) Media(ctx context.Context, obj *model.ConversationItem) (*model.ConversationItemMedia, error) {
 	seconds, ok := obj.Recording()
-	if signer := r.Resolver.Media; !ok || signer == nil { // (r.Media is this method)
+	signer := r.media(ctx)
+	if !ok || signer == nil {
 		return nil, nil
 	}
-	return r.mediaOf(obj.ID, seconds), nil
+	return r.mediaOf(signer, obj.ID, seconds), nil
 }
 
 func (r *mutationResolver) UpdateConversation(ctx context.Context, id string, input model.UpdateConversationInput) (*model.ConversationPayload, error) {
@@ -108,7 +109,7 @@ func (r *mutationResolver) UpdateConversation(ctx context.Context, id string, in
 	if !v.ok() {
 		return &model.ConversationPayload{UserErrors: v.errs}, nil
 	}
-	if _, err := r.Gladly.Conversations.Update(ctx, id, req); err != nil {
+	if _, err := r.gladly(ctx).Conversations.Update(ctx, id, req); err != nil {
 		errs, err := refused(err, attrMap{
 			"assignee.agentId": fieldPath("input", "assignee", "userId"),
 		}, fieldPath("id"), "conversation")
@@ -129,7 +130,7 @@ func (r *mutationResolver) AddConversationTopics(ctx context.Context, conversati
 	if !v.ok() {
 		return &model.ConversationPayload{UserErrors: v.errs}, nil
 	}
-	if _, err := r.Gladly.Conversations.AddTopics(ctx, conversationID, topicIds...); err != nil {
+	if _, err := r.gladly(ctx).Conversations.AddTopics(ctx, conversationID, topicIds...); err != nil {
 		errs, err := refused(err, attrMap{"topicIds": fieldPath("topicIds")}, fieldPath("conversationId"), "conversation")
 		return &model.ConversationPayload{UserErrors: errs}, err
 	}
@@ -143,7 +144,7 @@ func (r *mutationResolver) RemoveConversationTopic(ctx context.Context, conversa
 	if !v.ok() {
 		return &model.ConversationPayload{UserErrors: v.errs}, nil
 	}
-	if _, err := r.Gladly.Conversations.RemoveTopic(ctx, conversationID, topicID); err != nil {
+	if _, err := r.gladly(ctx).Conversations.RemoveTopic(ctx, conversationID, topicID); err != nil {
 		if !gladly.IsNotFound(err) {
 			errs, err := refused(err, nil, nil, "")
 			return &model.ConversationPayload{UserErrors: errs}, err
@@ -172,7 +173,7 @@ func (r *mutationResolver) AddConversationNote(ctx context.Context, input model.
 	if !v.ok() {
 		return &model.ConversationNotePayload{UserErrors: v.errs}, nil
 	}
-	noteID, _, err := r.Gladly.Conversations.AddNote(ctx, input.ConversationID, input.Body)
+	noteID, _, err := r.gladly(ctx).Conversations.AddNote(ctx, input.ConversationID, input.Body)
 	if err != nil {
 		errs, err := refused(err, attrMap{
 			"body": fieldPath("input", "body"), "content.body": fieldPath("input", "body"),
@@ -205,7 +206,7 @@ func (r *mutationResolver) SendSms(ctx context.Context, input model.SendSmsInput
 	if !v.ok() {
 		return &model.SendSmsPayload{UserErrors: v.errs}, nil
 	}
-	res, _, err := r.Gladly.Communications.SendSMS(ctx, &gladly.SendSMSRequest{
+	res, _, err := r.gladly(ctx).Communications.SendSMS(ctx, &gladly.SendSMSRequest{
 		Customer: gladly.SMSCustomer{MobileNumber: input.To}, From: input.From, Body: input.Body,
 	})
 	if err != nil {

@@ -71,7 +71,7 @@ func (r *mutationResolver) SetCallRecording(ctx context.Context, userID string, 
 	if !v.required(fieldPath("userId"), userID) {
 		return &model.CallRecordingPayload{UserErrors: v.errs}, nil
 	}
-	if _, err := r.Gladly.Agents.UpdateCallRecording(ctx, userID, &gladly.UpdateCallRecordingRequest{Recording: recording}); err != nil {
+	if _, err := r.gladly(ctx).Agents.UpdateCallRecording(ctx, userID, &gladly.UpdateCallRecordingRequest{Recording: recording}); err != nil {
 		if gladly.IsNotFound(err) {
 			return &model.CallRecordingPayload{UserErrors: notFound(fieldPath("userId"), "agent "+userID)}, nil
 		}

@@ -67,7 +67,7 @@ func (r *mutationResolver) CreateTopic(ctx context.Context, input model.CreateTo
 	if input.ParentID != nil {
 		req.ParentID = *input.ParentID
 	}
-	id, _, err := r.Gladly.Topics.Create(ctx, req)
+	id, _, err := r.gladly(ctx).Topics.Create(ctx, req)
 	if err != nil {
 		ues, err := userErrors(err, nil)
 		if err != nil {
@@ -96,7 +96,7 @@ func (r *mutationResolver) UpdateTopic(ctx context.Context, id string, input mod
 	} else {
 		// Gladly's request requires the name. It is read from Gladly, not the cache: a stale
 		// name sent back would undo a rename made elsewhere.
-		cur, _, err := r.Gladly.Topics.Get(ctx, id)
+		cur, _, err := r.gladly(ctx).Topics.Get(ctx, id)
 		if err != nil {
 			ues, err := refused(err, nil, fieldPath("id"), "")
 			if err != nil {
@@ -106,7 +106,7 @@ func (r *mutationResolver) UpdateTopic(ctx context.Context, id string, input mod
 		}
 		req.Name = cur.Name
 	}
-	if _, err := r.Gladly.Topics.Update(ctx, id, req); err != nil {
+	if _, err := r.gladly(ctx).Topics.Update(ctx, id, req); err != nil {
 		ues, err := refused(err, nil, fieldPath("id"), "")
 		if err != nil {
 			return nil, err
@@ -138,7 +138,7 @@ func (r *mutationResolver) CreateAnswer(ctx context.Context, input model.CreateA
 	if input.Description != nil {
 		req.Description = *input.Description
 	}
-	a, _, err := r.Gladly.Answers.Create(ctx, req)
+	a, _, err := r.gladly(ctx).Answers.Create(ctx, req)
 	if err != nil {
 		ues, err := userErrors(err, nil)
 		if err != nil {
@@ -165,7 +165,7 @@ func (r *mutationResolver) UpdateAnswer(ctx context.Context, id string, input mo
 		return &model.AnswerPayload{UserErrors: v.errs}, nil
 	}
 	req := &gladly.UpdateAnswerRequest{Name: input.Name, Description: input.Description, AudienceIDs: input.AudienceIds}
-	if _, err := r.Gladly.Answers.Update(ctx, id, req); err != nil {
+	if _, err := r.gladly(ctx).Answers.Update(ctx, id, req); err != nil {
 		ues, err := refused(err, nil, fieldPath("id"), "")
 		if err != nil {
 			return nil, err
@@ -181,7 +181,7 @@ func (r *mutationResolver) DeleteAnswer(ctx context.Context, id string) (*model.
 	if !v.ok() {
 		return &model.DeleteAnswerPayload{UserErrors: v.errs}, nil
 	}
-	if _, err := r.Gladly.Answers.Delete(ctx, id); err != nil {
+	if _, err := r.gladly(ctx).Answers.Delete(ctx, id); err != nil {
 		ues, err := refused(err, attrMap{"answer": fieldPath("id")}, fieldPath("id"), "")
 		if err != nil {
 			return nil, err
@@ -217,7 +217,7 @@ func (r *mutationResolver) SetAnswerContent(ctx context.Context, input model.Set
 		return &model.AnswerContentPayload{UserErrors: v.errs}, nil
 	}
 	typ := input.Type.GladlyContentType()
-	if _, _, err := r.Gladly.Answers.SetContent(ctx, input.AnswerID, lang, typ, req); err != nil {
+	if _, _, err := r.gladly(ctx).Answers.SetContent(ctx, input.AnswerID, lang, typ, req); err != nil {
 		ues, err := refused(err, nil, fieldPath("input", "answerId"), "")
 		if err != nil {
 			return nil, err
@@ -248,7 +248,7 @@ func (r *mutationResolver) DeleteAnswerContent(ctx context.Context, answerID str
 	if !v.ok() {
 		return &model.DeleteAnswerContentPayload{UserErrors: v.errs}, nil
 	}
-	if _, err := r.Gladly.Answers.DeleteContent(ctx, answerID, lang, typeArg.GladlyContentType()); err != nil {
+	if _, err := r.gladly(ctx).Answers.DeleteContent(ctx, answerID, lang, typeArg.GladlyContentType()); err != nil {
 		ues, err := refused(err, attrMap{"language": fieldPath("language"), "type": fieldPath("type")}, fieldPath("answerId"), "")
 		if err != nil {
 			return nil, err

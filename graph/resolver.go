@@ -1,11 +1,13 @@
 package graph
 
 import (
+	"context"
 	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/gladgraph/gladgraph/gladly"
+	"github.com/gladgraph/gladgraph/loaders"
 	"github.com/gladgraph/gladgraph/media"
 )
 
@@ -40,4 +42,24 @@ type Resolver struct {
 	// access enforces @requiresScopes; nil (tests of the resolvers alone) allows everything.
 	access *Access
 	now    func() time.Time
+}
+
+// gladly is the client of the request's account: the one its loaders read through (see
+// loaders.Factory), so writes and reads of one request go to the same Gladly organization.
+// r.Gladly serves callers that run without per-account loaders (tests of the resolvers).
+func (r *Resolver) gladly(ctx context.Context) *gladly.Client {
+	if l := loaders.For(ctx); l != nil {
+		if c := l.Client(); c != nil {
+			return c
+		}
+	}
+	return r.Gladly
+}
+
+// media is the signer of the request's account (media.WithSigner), else r.Media.
+func (r *Resolver) media(ctx context.Context) *media.Signer {
+	if s := media.SignerFrom(ctx); s != nil {
+		return s
+	}
+	return r.Media
 }

@@ -49,7 +49,7 @@ func (r *mutationResolver) CreateContact(ctx context.Context, input model.Create
 	if !v.ok() {
 		return &model.ContactPayload{UserErrors: v.errs}, nil
 	}
-	id, _, err := r.Gladly.Customers.Create(ctx, &gladly.CreateCustomerRequest{
+	id, _, err := r.gladly(ctx).Customers.Create(ctx, &gladly.CreateCustomerRequest{
 		ID: orEmpty(input.ID), Name: orEmpty(input.Name), Image: orEmpty(input.Image), Address: orEmpty(input.Address),
 		Emails: emails, Phones: phones, ExternalCustomerID: orEmpty(input.ExternalCustomerID), CustomAttributes: attrs,
 	})
@@ -87,7 +87,7 @@ func (r *mutationResolver) UpdateContact(ctx context.Context, id string, input m
 			refs = append(refs, contactLookupRefs(before)...)
 		}
 	}
-	_, err := r.Gladly.Customers.Update(ctx, id, &gladly.UpdateCustomerRequest{
+	_, err := r.gladly(ctx).Customers.Update(ctx, id, &gladly.UpdateCustomerRequest{
 		Name: input.Name, Image: input.Image, Address: input.Address, Emails: emails, Phones: phones,
 		ExternalCustomerID: input.ExternalCustomerID,
 		CustomAttributes:   attrs, // Gladly merges the keys given into the profile's; a null value removes one
@@ -113,7 +113,7 @@ func (r *mutationResolver) DeleteContact(ctx context.Context, id string) (*model
 	}
 	// The lookups by the contact's identifiers go with it: learn them first (usually cached).
 	before, _ := loaders.For(ctx).Contacts.Load(ctx, id)
-	if _, err := r.Gladly.Customers.Delete(ctx, id); err != nil {
+	if _, err := r.gladly(ctx).Customers.Delete(ctx, id); err != nil {
 		// Gladly's refusal names its open conversations, not an argument of this mutation.
 		errs, err := ticketingRefusal(err, attrMap{"conversation": nil}, fieldPath("id"))
 		if err != nil {
@@ -148,7 +148,7 @@ func (r *mutationResolver) CreateTicket(ctx context.Context, input model.CreateT
 	if !v.ok() {
 		return &model.TicketPayload{UserErrors: v.errs}, nil
 	}
-	id, _, err := r.Gladly.Tasks.Create(ctx, input.ContactID, &gladly.CreateTaskRequest{
+	id, _, err := r.gladly(ctx).Tasks.Create(ctx, input.ContactID, &gladly.CreateTaskRequest{
 		ID:       orEmpty(input.ID),
 		Assignee: gladly.Assignee{InboxID: input.InboxID, AgentID: orEmpty(input.AssigneeUserID)},
 		Body:     input.Description, DueAt: input.DueAt,
@@ -205,7 +205,7 @@ func (r *mutationResolver) UpdateTicket(ctx context.Context, id string, input mo
 		}
 		return &model.TicketPayload{Ticket: model.NewTicket(t), UserErrors: noUserErrors()}, nil
 	}
-	if _, err := r.Gladly.Tasks.Update(ctx, id, req); err != nil {
+	if _, err := r.gladly(ctx).Tasks.Update(ctx, id, req); err != nil {
 		errs, err := ticketingRefusal(err, ticketUpdateAttrs, fieldPath("id"))
 		if err != nil {
 			return nil, err
@@ -235,7 +235,7 @@ func (r *mutationResolver) CreateComment(ctx context.Context, input model.Create
 	if !v.ok() {
 		return &model.CommentPayload{UserErrors: v.errs}, nil
 	}
-	id, _, err := r.Gladly.Tasks.CreateComment(ctx, input.TicketID, &gladly.CreateTaskCommentRequest{
+	id, _, err := r.gladly(ctx).Tasks.CreateComment(ctx, input.TicketID, &gladly.CreateTaskCommentRequest{
 		ID: orEmpty(input.ID), AgentID: input.AuthorUserID, Comment: input.Body,
 	})
 	if err != nil {

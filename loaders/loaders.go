@@ -124,6 +124,9 @@ func NewFactory(client *gladly.Client, store *Store, opts ...FactoryOption) *Fac
 	return f
 }
 
+// Client returns the Gladly client the loaders read through: the request's account's.
+func (l *Loaders) Client() *gladly.Client { return l.client }
+
 // Store returns the factory's store (mutations invalidate through it).
 func (f *Factory) Store() *Store { return f.store }
 

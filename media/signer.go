@@ -1,6 +1,7 @@
 package media
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -107,4 +108,18 @@ func (s *Signer) mac(itemID, exp string) []byte {
 		m.Write([]byte(f))
 	}
 	return m.Sum(nil)
+}
+
+type signerKey struct{}
+
+// WithSigner returns ctx carrying the signer of the request's account: media URLs a resolver
+// signs then open only that account's media.
+func WithSigner(ctx context.Context, s *Signer) context.Context {
+	return context.WithValue(ctx, signerKey{}, s)
+}
+
+// SignerFrom returns the signer WithSigner put in ctx, or nil.
+func SignerFrom(ctx context.Context) *Signer {
+	s, _ := ctx.Value(signerKey{}).(*Signer)
+	return s
 }

@@ -34,23 +34,48 @@ type receiver struct {
 	metrics                 *metrics.Metrics
 }
 
+// Credentials are what Gladly sends with each delivery: Basic credentials, a static header, or
+// both. A receiver without any refuses every delivery.
+type Credentials struct {
+	Username, Password      string
+	HeaderName, HeaderValue string
+}
+
+// Empty reports whether no credential is set.
+func (c Credentials) Empty() bool { return c.Username == "" && c.HeaderName == "" }
+
+// CredentialsOf are the WEBHOOK_* credentials of cfg (the single account's webhook).
+func CredentialsOf(cfg *config.Config) Credentials {
+	return Credentials{Username: cfg.WebhookUsername, Password: cfg.WebhookPassword,
+		HeaderName: cfg.WebhookHeaderName, HeaderValue: cfg.WebhookHeaderValue}
+}
+
 // NewReceiver returns the handler of POST /webhooks/gladly, authenticating deliveries with the
 // credentials of cfg (mount it only when cfg.WebhooksEnabled()), de-duplicating them through seen
 // and dropping what they made stale through inv.
 func NewReceiver(cfg *config.Config, seen SeenSet, inv loaders.Invalidator, m *metrics.Metrics) http.Handler {
-	return newReceiver(cfg, seen, inv, m)
+	return newReceiver(CredentialsOf(cfg), seen, inv, m)
 }
 
-func newReceiver(cfg *config.Config, seen SeenSet, inv loaders.Invalidator, m *metrics.Metrics) *receiver {
+// NewAccountReceiver is NewReceiver for one linked account's route
+// (/webhooks/gladly/{accountId}), with that account's own credentials.
+func NewAccountReceiver(creds Credentials, seen SeenSet, inv loaders.Invalidator, m *metrics.Metrics) http.Handler {
+	return newReceiver(creds, seen, inv, m)
+}
+
+func newReceiver(c Credentials, seen SeenSet, inv loaders.Invalidator, m *metrics.Metrics) *receiver {
 	return &receiver{
-		username: cfg.WebhookUsername, password: cfg.WebhookPassword,
-		headerName: cfg.WebhookHeaderName, headerValue: cfg.WebhookHeaderValue,
+		username: c.Username, password: c.Password,
+		headerName: c.HeaderName, headerValue: c.HeaderValue,
 		seen: seen, inv: inv, metrics: m,
 	}
 }
 
 // authorized checks every configured credential (Gladly sends all that the webhook was given).
 func (h *receiver) authorized(r *http.Request) bool {
+	if h.username == "" && h.headerName == "" {
+		return false // no credentials: nobody is Gladly
+	}
 	ok := true
 	if h.username != "" {
 		u, p, found := r.BasicAuth()

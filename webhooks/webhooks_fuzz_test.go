@@ -31,7 +31,7 @@ func FuzzWebhook(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte, authorized bool) {
 		inv := &invalidations{}
 		cfg := &config.Config{WebhookUsername: "gladly", WebhookPassword: secretWebhookPass}
-		h := newReceiver(cfg, newMemorySeenSet(seenTTL, 100), inv, metrics.New())
+		h := newReceiver(CredentialsOf(cfg), newMemorySeenSet(seenTTL, 100), inv, metrics.New())
 		send := func() int {
 			req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/webhooks/gladly", bytes.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")
