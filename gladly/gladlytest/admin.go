@@ -52,13 +52,16 @@ func (s *Server) adminRoutes() []route {
 	return rs
 }
 
-// seedAdmin generates webhooks, export jobs, recent events and the automation session. It runs
+// seedAdmin generates webhooks, export jobs, recent events and (in the demo) the automation
+// session. It runs
 // after the other resources are seeded, so history can point at their objects. Seeding sends
 // nothing to webhooks.
 func (s *Server) seedAdmin() error {
 	s.seedWebhooks()
 	s.seedExports()
 	s.seedEvents()
-	s.seedAutomation()
+	if s.cfg.org == DemoOrg {
+		s.seedAutomation() // Ada's chat with the bot
+	}
 	return nil
 }

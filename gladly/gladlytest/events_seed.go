@@ -65,7 +65,7 @@ func (s *Server) seedEvents() {
 			convs = append(convs, conv{c.ID, c.CustomerID, c.InboxID, c.AgentID})
 		}
 	}
-	if len(convs) == 0 {
+	if len(convs) == 0 && s.cfg.org == DemoOrg {
 		convs = append(convs, conv{DemoOpenConversationID, DemoCustomerID, DemoInboxID("Chat"), DemoAgentID("Amy Agent")})
 	}
 	for k, c := range convs {
@@ -110,7 +110,7 @@ func (s *Server) seedEvents() {
 			continue
 		}
 		add(t.Add(11*time.Minute), "CONVERSATION/TOPIC_ADDED", agent, map[string]any{
-			"customerId": c.customer, "conversationId": c.id, "topicId": DemoTopicID("Order Status"), "context": assigned})
+			"customerId": c.customer, "conversationId": c.id, "topicId": s.topicID("Order Status"), "context": assigned})
 		payment := map[string]any{"contactId": contactID, "customerId": c.customer, "conversationId": c.id,
 			"paymentRequestId": s.newID(), "context": map[string]any{"currency": "GBP", "monetaryUnit": 4200}}
 		add(t.Add(5*time.Minute), "PAYMENT_REQUEST/CREATED", agent, payment)

@@ -209,7 +209,7 @@ func (s *Server) exportItems(from, to time.Time) []any {
 
 func (s *Server) seedExports() {
 	epoch := s.seedEpoch()
-	s.db.admin.schedule = gladly.ExportSchedule{ID: fixtureID("export-schedule/daily"), Frequency: "DAILY", Type: "CONVERSATIONS",
+	s.db.admin.schedule = gladly.ExportSchedule{ID: s.fid("export-schedule/daily"), Frequency: "DAILY", Type: "CONVERSATIONS",
 		UpdatedAt: epoch.Add(-400 * 24 * time.Hour)}
 	// One daily job per night: today's still running, one failed. The jobs of 15 to 17 days
 	// ago are past the 14-day retention and invisible; the one of 14 days ago, which would cross
@@ -227,10 +227,10 @@ func (s *Server) seedExports() {
 		}
 		switch day {
 		case 0:
-			j.ID, j.Status, j.Files = DemoRunningExportJobID, gladly.ExportInProgress, []string{}
+			j.ID, j.Status, j.Files = s.fid("export-job/running"), gladly.ExportInProgress, []string{}
 			j.UpdatedAt = epoch.Add(-20 * time.Minute)
 		case 1:
-			j.ID = DemoExportJobID
+			j.ID = s.fid("export-job/latest-completed")
 		case 5, 16:
 			j.Status, j.Files = gladly.ExportFailed, []string{}
 		}

@@ -67,18 +67,18 @@ var demoCustomAttributes = []struct {
 }
 
 // seedKnowledge adds the demo answers with their content (one of them shown by the help center),
-// the custom attribute definitions, and Amy Agent on a recorded call with Ada. It is the same
-// for every seed and size.
+// the custom attribute definitions, and, in the demo, Amy Agent on a recorded call with Ada. It
+// is the same for every seed and size.
 func (s *Server) seedKnowledge() error {
 	k := &s.db.knowledge
 	base := s.seedEpoch().Add(-120 * 24 * time.Hour)
 	for i, d := range demoAnswers {
-		id := DemoAnswerID(d.name)
+		id := s.fid("answer/" + slug(d.name)) // DemoAnswerID in the demo
 		created := base.Add(time.Duration(i) * 24 * time.Hour)
 		a := &gladly.Answer{ID: id, Name: d.name, Description: d.description, AudienceIDs: []string{},
 			CreatedAt: created, UpdatedAt: created.Add(time.Duration(i+1) * 36 * time.Hour)}
 		for _, name := range d.audiences {
-			aid := DemoAudienceID(name)
+			aid := s.audienceID(name)
 			if !s.db.audiences.has(aid) {
 				return fmt.Errorf("answer %q: no audience %q", d.name, name)
 			}
@@ -95,15 +95,17 @@ func (s *Server) seedKnowledge() error {
 			k.contents[key] = content
 		}
 	}
-	k.helpCenter[DemoAnswerID("How to reset your password")] = helpCenterUse{
-		helpCenterID: fixtureID("help-center/babbage"), helpCenterName: "Babbage Help Center",
-		sectionID: fixtureID("help-center-section/account"), sectionName: "Account",
+	k.helpCenter[s.fid("answer/"+slug("How to reset your password"))] = helpCenterUse{
+		helpCenterID: s.fid("help-center/" + s.spec.key), helpCenterName: s.spec.helpCenter,
+		sectionID: s.fid("help-center-section/account"), sectionName: "Account",
 	}
 	for i, d := range demoCustomAttributes {
-		id := DemoCustomAttributeID(d.key)
+		id := s.fid("custom-attribute/" + d.key) // DemoCustomAttributeID in the demo
 		k.customAttributes.put(id, &gladly.CustomAttribute{ID: id, Key: d.key, Label: d.label, Deactivated: d.deactivated,
-			CreatedAt: base.Add(-time.Duration(30-i) * 24 * time.Hour), CreatedBy: DemoAgentID("Amy Agent")})
+			CreatedAt: base.Add(-time.Duration(30-i) * 24 * time.Hour), CreatedBy: s.agentID("Amy Agent")})
 	}
-	k.calls[DemoAgentID("Amy Agent")] = &agentCall{customerID: DemoCustomerID, itemID: DemoPhoneCallItemID, recording: true}
+	if s.cfg.org == DemoOrg {
+		k.calls[DemoAgentID("Amy Agent")] = &agentCall{customerID: DemoCustomerID, itemID: DemoPhoneCallItemID, recording: true}
+	}
 	return nil
 }

@@ -42,7 +42,7 @@ func (s Size) withDefaults() Size {
 var (
 	DemoOrganizationID = fixtureID("organization")
 	DemoCustomerID     = fixtureID("customer/ada-lovelace")
-	// APIAgentID is the agent record of the default API user.
+	// APIAgentID is the agent record of the demo's API user.
 	APIAgentID = fixtureID("agent/api-integration")
 )
 
@@ -154,17 +154,17 @@ func (s *Server) seedEpoch() time.Time { return s.nowMillis() }
 
 func (s *Server) seedDirectory() {
 	db := s.db
-	db.org = gladly.Organization{ID: DemoOrganizationID, Name: "Babbage Analytical Co.", LoginDomain: "babbage.example.com", Timezone: "Europe/London"}
-	db.apiAgent = APIAgentID
-	db.agents.put(APIAgentID, &gladly.Agent{ID: APIAgentID, Name: "API Integration", EmailAddress: DefaultUsername})
+	db.org = s.spec.org
+	db.apiAgent = s.fid("agent/api-integration") // APIAgentID in the demo
+	db.agents.put(db.apiAgent, &gladly.Agent{ID: db.apiAgent, Name: "API Integration", EmailAddress: s.spec.username})
 	for _, name := range demoAgents {
-		id := DemoAgentID(name)
-		email := strings.ReplaceAll(strings.ToLower(name), " ", ".") + "@babbage.example.com"
+		id := s.agentID(name)
+		email := strings.ReplaceAll(strings.ToLower(name), " ", ".") + "@" + s.spec.org.LoginDomain
 		db.agents.put(id, &gladly.Agent{ID: id, Name: name, EmailAddress: email})
 	}
 	agents := db.agents.order[1:] // people, not the API user
 	for i, t := range demoTeams {
-		id := DemoTeamID(t.name)
+		id := s.teamID(t.name)
 		var members []string
 		for j := i; j < len(agents); j += len(demoTeams) {
 			members = append(members, agents[j])
@@ -172,21 +172,21 @@ func (s *Server) seedDirectory() {
 		db.teams.put(id, &gladly.Team{ID: id, Name: t.name, Description: t.description, AgentIDs: members})
 	}
 	for _, name := range demoInboxes {
-		id := DemoInboxID(name)
+		id := s.inboxID(name)
 		db.inboxes.put(id, &gladly.Inbox{ID: id, Name: name})
 	}
 	for _, t := range demoTopics {
-		pid := DemoTopicID(t.name)
+		pid := s.topicID(t.name)
 		db.topics.put(pid, &gladly.Topic{ID: pid, Name: t.name})
 		for _, c := range t.children {
-			id := DemoTopicID(c)
+			id := s.topicID(c)
 			db.topics.put(id, &gladly.Topic{ID: id, Name: c, ParentID: pid})
 		}
 	}
-	old := DemoTopicID("Holiday 2019")
-	db.topics.put(old, &gladly.Topic{ID: old, Name: "Holiday 2019", Disabled: true, ParentID: DemoTopicID("Orders")})
+	old := s.topicID("Holiday 2019")
+	db.topics.put(old, &gladly.Topic{ID: old, Name: "Holiday 2019", Disabled: true, ParentID: s.topicID("Orders")})
 	for _, name := range demoAudiences {
-		id := DemoAudienceID(name)
+		id := s.audienceID(name)
 		db.audiences.put(id, &gladly.Audience{ID: id, Name: name})
 	}
 }
@@ -208,6 +208,18 @@ func (s *Server) seedCustomers() {
 		s.db.customers.put(c.ID, c)
 		s.indexCustomer(c)
 	}
+	if s.cfg.org == HopperOrg {
+		add(s.seedHopperCustomer(base))
+	} else {
+		s.seedDemoCustomers(base, add)
+	}
+	for i := range s.cfg.size.Customers {
+		add(s.newCustomer(i, base))
+	}
+}
+
+// seedDemoCustomers adds Ada Lovelace and the other demo customers.
+func (s *Server) seedDemoCustomers(base time.Time, add func(*gladly.Customer)) {
 	add(&gladly.Customer{
 		ID: DemoCustomerID, Name: "Ada Lovelace", Address: "12 St James's Square, London SW1Y 4JH",
 		Image:  "https://images.example.com/avatars/ada-lovelace.png",
@@ -231,9 +243,6 @@ func (s *Server) seedCustomers() {
 			Phones:    []gladly.Phone{{Original: p.phone, Normalized: p.phone, Type: gladly.PhoneMobile, Primary: true, RegionCode: "US"}},
 			CreatedAt: base.Add(time.Hour),
 		})
-	}
-	for i := range s.cfg.size.Customers {
-		add(s.newCustomer(i, base))
 	}
 }
 

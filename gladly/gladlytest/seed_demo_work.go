@@ -91,7 +91,7 @@ func (s *Server) seedAdaOpen(start time.Time) {
 	})
 	tl.add(fixtureID("item/ada-topics"), time.Minute, agent, nil, &gladly.TopicChangeContent{AddedTopicIDs: c.TopicIDs})
 	tl.add(DemoEmailItemID, 25*time.Minute, agent, nil, &gladly.EmailContent{
-		From: supportEmail, To: []string{DemoCustomerEmail}, Subject: "Your replacement gear wheel — order " + adaOrderID,
+		From: s.supportEmail(), To: []string{DemoCustomerEmail}, Subject: "Your replacement gear wheel — order " + adaOrderID,
 		Content:     "Dear Ada,\n\nA replacement gear wheel is on its way. Please use the attached label to send the cracked one back.\n\nAmy",
 		Attachments: []gladly.Attachment{{ID: fixtureID("attachment/ada-return-label"), ContentType: "application/pdf", Filename: "return-label.pdf", FileSize: 48213}},
 	})
@@ -132,12 +132,12 @@ func (s *Server) seedAdaWaiting(start time.Time) {
 	s.db.work.addConversation(c)
 	tl := &timeline{s: s, c: c, at: c.CreatedAt}
 	tl.add(fixtureID("item/ada-refund-email-1"), 0, customerActor(DemoCustomerID), nil, &gladly.EmailContent{
-		From: DemoCustomerEmail, To: []string{supportEmail}, Subject: "Charged twice for ORD-1815-0031",
+		From: DemoCustomerEmail, To: []string{s.supportEmail()}, Subject: "Charged twice for ORD-1815-0031",
 		Content: "Hello, my card statement shows two charges for order ORD-1815-0031. Could you refund one? Ada",
 	})
 	tl.add(fixtureID("item/ada-refund-topic"), 3*time.Hour, agentActor(blaise), nil, &gladly.TopicChangeContent{AddedTopicIDs: c.TopicIDs})
 	tl.add(fixtureID("item/ada-refund-email-2"), time.Minute, agentActor(blaise), nil, &gladly.EmailContent{
-		From: supportEmail, To: []string{DemoCustomerEmail}, Cc: []string{"billing@babbage.example.com"}, Subject: "Re: Charged twice for ORD-1815-0031",
+		From: s.supportEmail(), To: []string{DemoCustomerEmail}, Cc: []string{"billing@babbage.example.com"}, Subject: "Re: Charged twice for ORD-1815-0031",
 		Content: "Dear Ada, we have refunded the duplicate charge. Could you let us know once it shows on your statement? Blaise",
 	})
 	// The agent answered; Gladly waits for the customer.
@@ -225,7 +225,7 @@ func (s *Server) seedOtherDemoWork(epoch time.Time) {
 	tl := &timeline{s: s, c: charles, at: charles.CreatedAt}
 	tl.add(fixtureID("item/charles-tweet"), 0, customerActor(charles.CustomerID), nil, &gladly.TwitterContent{Content: "@babbage my engine order is late again"})
 	tl.add(fixtureID("item/charles-email"), time.Hour, agentActor(hedy), nil, &gladly.EmailContent{
-		From: supportEmail, To: []string{"charles@example.com"}, Subject: "Your order", Content: "Dear Charles, your order left the workshop today."})
+		From: s.supportEmail(), To: []string{"charles@example.com"}, Subject: "Your order", Content: "Dear Charles, your order left the workshop today."})
 	charles.TopicIDs = []string{DemoTopicID("Order Status")}
 	tl.add("", time.Minute, agentActor(hedy), nil, &gladly.TopicChangeContent{AddedTopicIDs: charles.TopicIDs})
 	tl.close(time.Minute, hedy)
@@ -258,7 +258,7 @@ func (s *Server) seedOtherDemoWork(epoch time.Time) {
 func (s *Server) seedDemoTask(id, customerID, body, status string, created, due time.Time, agent string) {
 	t := &gladly.Task{
 		ID: id, CustomerID: customerID, Timestamp: created.Truncate(time.Millisecond), CreatedBy: agentActor(agent),
-		Assignee: &gladly.Assignee{InboxID: DemoInboxID("Email"), AgentID: agent},
+		Assignee: &gladly.Assignee{InboxID: s.inboxID("Email"), AgentID: agent},
 		Body:     body, DueAt: due.Truncate(time.Millisecond), Status: status,
 	}
 	s.db.work.addTask(t)

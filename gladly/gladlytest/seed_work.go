@@ -6,17 +6,18 @@ import (
 	"github.com/gladgraph/gladgraph/gladly"
 )
 
-// seedWork fills the organization's work: who works which inbox, the demo fixture's
-// conversations, items and tasks, then exactly the configured counts for every generated
+// seedWork fills the organization's work: who works which inbox, its fixture's conversations,
+// items and tasks, then exactly the configured counts for every generated
 // customer. Everything is placed before the seed epoch, in order.
 func (s *Server) seedWork() error {
 	s.seedInboxMembers()
-	s.seedDemoWork()
-	demo := map[string]bool{DemoCustomerID: true}
-	for _, name := range otherDemoCustomers {
-		demo[fixtureID("customer/"+slug(name))] = true
-	}
 	epoch := s.seedEpoch()
+	if s.cfg.org == HopperOrg {
+		s.seedHopperWork(epoch)
+	} else {
+		s.seedDemoWork()
+	}
+	demo := s.fixtureCustomers()
 	for _, c := range s.db.customers.list() {
 		if !demo[c.ID] {
 			s.seedCustomerWork(c, epoch, s.cfg.size.shape())
@@ -30,7 +31,7 @@ func (s *Server) seedWork() error {
 // user works every inbox but VIP.
 func (s *Server) seedInboxMembers() {
 	team := func(name string) []string {
-		t, _ := s.db.teams.get(DemoTeamID(name))
+		t, _ := s.db.teams.get(s.teamID(name))
 		if t == nil {
 			return nil
 		}
@@ -39,10 +40,10 @@ func (s *Server) seedInboxMembers() {
 	for _, inbox := range s.db.inboxes.list() {
 		var members []string
 		switch inbox.ID {
-		case DemoInboxID("VIP"):
+		case s.inboxID("VIP"):
 			members = team("VIP Concierge")
-		case DemoInboxID("SMS"):
-			members = append(append(append([]string{APIAgentID}, team("Tier 1 Support")...), team("VIP Concierge")...), team("Escalations")...)
+		case s.inboxID("SMS"):
+			members = append(append(append([]string{s.db.apiAgent}, team("Tier 1 Support")...), team("VIP Concierge")...), team("Escalations")...)
 		default:
 			members = s.db.agents.order
 		}
@@ -58,7 +59,7 @@ func (s *Server) seedInboxMembers() {
 func (s *Server) agentsOf(inboxID string) []string {
 	var out []string
 	for _, id := range s.db.agents.order {
-		if id != APIAgentID && s.db.work.inInbox(inboxID, id) {
+		if id != s.db.apiAgent && s.db.work.inInbox(inboxID, id) {
 			out = append(out, id)
 		}
 	}
@@ -152,8 +153,6 @@ var (
 	}
 )
 
-const supportEmail = "support@babbage.example.com"
-
 // seedCustomerWork gives a customer exactly the shape's conversations (each with exactly
 // ItemsPerConversation items), tickets and comments, between their creation and epoch.
 func (s *Server) seedCustomerWork(c *gladly.Customer, epoch time.Time, shape Shape) (convs, tasks []string) {
@@ -179,7 +178,7 @@ func (s *Server) seedCustomerWork(c *gladly.Customer, epoch time.Time, shape Sha
 // seedConversation writes one conversation with exactly n items within span and returns its id.
 func (s *Server) seedConversation(cust *gladly.Customer, start time.Time, span time.Duration, status string, n int) string {
 	ch := seedChannels[s.rng.IntN(len(seedChannels))]
-	inbox := DemoInboxID(ch.inbox)
+	inbox := s.inboxID(ch.inbox)
 	agents := s.agentsOf(inbox)
 	agent := agents[s.rng.IntN(len(agents))]
 	c := &gladly.Conversation{
@@ -272,9 +271,9 @@ func (s *Server) seedMessage(tl *timeline, step time.Duration, channel, session 
 	case "chat":
 		content = &gladly.ChatMessageContent{SessionID: session, Content: text, MessageType: gladly.ChatText}
 	case "email":
-		e := &gladly.EmailContent{From: email, To: []string{supportEmail}, Subject: "Re: your order", Content: text}
+		e := &gladly.EmailContent{From: email, To: []string{s.supportEmail()}, Subject: "Re: your order", Content: text}
 		if !fromCustomer {
-			e.From, e.To = supportEmail, []string{email}
+			e.From, e.To = s.supportEmail(), []string{email}
 		}
 		content = e
 	case "sms":
@@ -288,7 +287,7 @@ func (s *Server) seedMessage(tl *timeline, step time.Duration, channel, session 
 	case "instagram":
 		content = &gladly.InstagramDirectContent{Content: text}
 	case "facebook":
-		content = &gladly.FacebookMessageContent{PageID: "babbage-analytical", UserID: "fb-" + cust.ID[:8], Content: text}
+		content = &gladly.FacebookMessageContent{PageID: slug(s.spec.short), UserID: "fb-" + cust.ID[:8], Content: text}
 	case "voicemail":
 		if fromCustomer {
 			vm := &gladly.VoicemailContent{RecordingStatus: gladly.RecordingAvailable, RecordingDuration: gladly.Seconds(10 + s.rng.IntN(50))}
@@ -330,7 +329,7 @@ func (s *Server) seedCall(tl *timeline, step time.Duration, customerID, phone, a
 		c.RecordingSummary = &gladly.RecordingSummary{Status: gladly.SummaryReady, Summary: "Customer asked about their order; agent resolved it on the call.", Language: "en"}
 		if s.rng.IntN(2) == 0 {
 			s.transcriptFor(it, secs, []string{
-				"Thanks for calling Babbage Analytical, how can I help?",
+				"Thanks for calling " + s.spec.short + ", how can I help?",
 				customerLines[s.rng.IntN(len(customerLines))],
 				agentLines[s.rng.IntN(len(agentLines))],
 				"Great, thank you so much.",
@@ -343,7 +342,7 @@ func (s *Server) seedCall(tl *timeline, step time.Duration, customerID, phone, a
 // id. Open tasks are due in the future, closed ones were due in the past.
 func (s *Server) seedTask(c *gladly.Customer, created, epoch time.Time, comments int) string {
 	created = created.Truncate(time.Millisecond)
-	inbox := DemoInboxID([]string{"Email", "Phone", "Chat"}[s.rng.IntN(3)])
+	inbox := s.inboxID([]string{"Email", "Phone", "Chat"}[s.rng.IntN(3)])
 	agents := s.agentsOf(inbox)
 	agent := agents[s.rng.IntN(len(agents))]
 	t := &gladly.Task{

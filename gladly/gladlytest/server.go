@@ -20,7 +20,8 @@ import (
 	"time"
 )
 
-// Default credentials of the fake's API user.
+// Default credentials of the fake's API user (DemoOrg's; HopperOrg has HopperUsername and
+// HopperToken).
 const (
 	DefaultUsername = "api@babbage.example.com"
 	DefaultToken    = "gladlytest-token-0123456789"
@@ -45,6 +46,7 @@ type Server struct {
 	Token    string
 
 	cfg  config
+	spec orgSpec
 	hs   *httptest.Server
 	mux  *http.ServeMux
 	lim  *orgLimiter
@@ -61,6 +63,8 @@ type Server struct {
 
 type config struct {
 	seed          uint64
+	seedSet       bool // WithSeed was given: the organization's default seed does not apply
+	org           OrgFixture
 	size          Size
 	latency       time.Duration
 	jitter        time.Duration
@@ -78,8 +82,8 @@ type config struct {
 // Option configures a Server.
 type Option func(*config)
 
-// WithSeed makes the generated data a function of seed (default 1).
-func WithSeed(seed int64) Option { return func(c *config) { c.seed = uint64(seed) } }
+// WithSeed makes the generated data a function of seed (default 1; 2 for HopperOrg).
+func WithSeed(seed int64) Option { return func(c *config) { c.seed, c.seedSet = uint64(seed), true } }
 
 // WithSize sets how much data is generated beside the demo fixture.
 func WithSize(s Size) Option { return func(c *config) { c.size = s.withDefaults() } }
@@ -146,10 +150,15 @@ func newServer(opts ...Option) (*Server, error) {
 	if err := cfg.faults.validate(); err != nil {
 		return nil, err
 	}
+	spec := cfg.org.spec()
+	if !cfg.seedSet {
+		cfg.seed = spec.seed
+	}
 	s := &Server{
-		Username: DefaultUsername,
-		Token:    DefaultToken,
+		Username: spec.username,
+		Token:    spec.token,
 		cfg:      cfg,
+		spec:     spec,
 		mux:      http.NewServeMux(),
 		lim:      newOrgLimiter(cfg.rateLimit),
 		st:       newStats(cfg.logLimit),
@@ -157,7 +166,7 @@ func newServer(opts ...Option) (*Server, error) {
 		rng:      rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15)),
 		auth:     map[string]User{},
 	}
-	s.auth[strings.ToLower(DefaultUsername)] = User{Email: DefaultUsername, Token: DefaultToken, APIUser: true, ComplianceAdmin: true}
+	s.auth[strings.ToLower(spec.username)] = User{Email: spec.username, Token: spec.token, APIUser: true, ComplianceAdmin: true}
 	for _, u := range cfg.users {
 		s.auth[strings.ToLower(u.Email)] = u
 	}

@@ -334,6 +334,7 @@ var (
 
 func (s *Server) seedWebhooks() {
 	epoch := s.seedEpoch()
+	domain := s.spec.org.LoginDomain
 	put := func(h *webhook, age time.Duration) {
 		h.view.CreatedAt = epoch.Add(-age)
 		if h.view.UpdatedAt.IsZero() {
@@ -342,19 +343,19 @@ func (s *Server) seedWebhooks() {
 		s.db.admin.webhooks.put(h.view.ID, h)
 	}
 	put(&webhook{
-		view: gladly.Webhook{ID: DemoWebhookID, Name: "CSAT survey", URL: "https://hooks.babbage.example.com/gladly/csat",
+		view: gladly.Webhook{ID: s.fid("webhook/csat-survey"), Name: "CSAT survey", URL: "https://hooks." + domain + "/gladly/csat",
 			Events: []string{"CONVERSATION/CLOSED"}, Enabled: true},
 		headers: map[string]string{"X-Gladly-Token": "csat-" + s.newID()},
 	}, 200*24*time.Hour)
 	put(&webhook{
-		view: gladly.Webhook{ID: fixtureID("webhook/gladgraph-cache"), Name: "gladgraph cache invalidation",
-			URL: "https://graph.babbage.example.com/webhooks/gladly",
+		view: gladly.Webhook{ID: s.fid("webhook/gladgraph-cache"), Name: "gladgraph cache invalidation",
+			URL: "https://graph." + domain + "/webhooks/gladly",
 			Events: []string{"CUSTOMER_PROFILE/UPDATED", "CUSTOMER_PROFILE/DELETED", "CUSTOMER/MERGED", "CONVERSATION/CLOSED",
 				"CONVERSATION/REOPENED", "CONVERSATION_ASSIGNEE/UPDATED", "CONVERSATION/TOPIC_ADDED", "TASK/CREATED", "TASK/CLOSED", "TASK/COMMENT_ADDED"}},
 		credentials: &gladly.WebhookCredentials{Username: "gladly", Password: s.newID()},
 	}, 30*24*time.Hour)
 	legacy := &webhook{
-		view: gladly.Webhook{ID: fixtureID("webhook/legacy-crm"), Name: "Legacy CRM sync", URL: "https://crm.babbage.example.com/inbound/gladly",
+		view: gladly.Webhook{ID: s.fid("webhook/legacy-crm"), Name: "Legacy CRM sync", URL: "https://crm." + domain + "/inbound/gladly",
 			Events: []string{"CUSTOMER_PROFILE/CREATED", deprecatedMerged}},
 		credentials: &gladly.WebhookCredentials{Username: "crm", Password: s.newID(), Realm: "crm"},
 		headers:     map[string]string{"X-API-Key": s.newID()},
