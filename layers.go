@@ -10,63 +10,58 @@ import (
 	"github.com/gladgraph/gladgraph/config"
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/gqlhttp"
+	"github.com/gladgraph/gladgraph/graph"
 	"github.com/gladgraph/gladgraph/loaders"
 	"github.com/gladgraph/gladgraph/media"
 	"github.com/gladgraph/gladgraph/schema"
+	"github.com/gladgraph/gladgraph/tenant"
 )
 
 // Backend is what the server has built for the layers to use.
 type Backend struct {
 	Config *config.Config
 	Logger zerolog.Logger
-	// Gladly is the client (against the demo's fake in demo mode), with rate limit and observer.
-	Gladly *gladly.Client
+	// Gladly, Media and Invalidator are the default account's (the demo's first account, or
+	// the one account of GLADLY_*), nil with DATABASE_URL; requests run on their caller's
+	// account (tenant.Middleware).
+	Gladly      *gladly.Client
+	Media       *media.Signer
+	Invalidator loaders.Invalidator
 	// Redis is the configured Redis, or nil: the cache is then in-process.
 	Redis redis.UniversalClient
-	// Media signs the URLs ConversationItem.media.url hands out; /media/{itemId} checks them.
-	Media *media.Signer
 	// Metrics is the Prometheus registry /metrics serves, for the layers' own collectors.
 	Metrics prometheus.Registerer
+	// Tenants are the linked accounts' runtimes.
+	Tenants *tenant.Registry
 }
 
 // Layers are the parts built elsewhere (gqlhttp/, graph/, loaders/) that the server mounts.
 type Layers struct {
-	// GraphQL serves /graphql (POST, and GET for queries). The server has already put a
-	// loaders.Stats in the request context, applied MAX_BODY_BYTES and REQUEST_TIMEOUT, and
-	// serves GraphiQL to browsers that GET /graphql asking for HTML.
+	// GraphQL serves /graphql (POST, and GET for queries). The server has already authenticated
+	// the caller, put its account's loaders in the request context, applied MAX_BODY_BYTES and
+	// REQUEST_TIMEOUT, and serves GraphiQL to browsers that GET /graphql asking for HTML.
 	GraphQL http.Handler
-	// Invalidator drops cache entries a Gladly webhook event made stale.
+	// Invalidator drops cache entries a Gladly webhook event on /webhooks/gladly made stale.
 	Invalidator loaders.Invalidator
 	// Close, when set, releases what the layers hold; called after the HTTP server has drained.
 	Close func()
 }
 
-// memoryCacheBytes bounds the in-process response cache used when no Redis is configured.
-const memoryCacheBytes = 128 << 20
+// apqCacheBytes bounds the in-process store of persisted queries (no Redis configured).
+const apqCacheBytes = 16 << 20
 
-// buildLayers builds the response cache (Redis behind a circuit breaker, or in-process), the
-// loaders over it and the GraphQL handler.
+// buildLayers builds the GraphQL handler: scopes enforced, persisted queries kept apart from the
+// response cache (in Redis when configured), each request on its caller's account's loaders.
 func buildLayers(b *Backend) (Layers, error) {
 	cfg := b.Config
-	var (
-		cache      loaders.Cache
-		closeCache = func() {}
-	)
+	var apq loaders.Cache = loaders.NewMemoryCache(apqCacheBytes)
+	closeAPQ := func() {}
 	if b.Redis != nil {
-		ns := loaders.Namespace(schema.Version(), b.Gladly.Tenant())
-		r := loaders.NewResilient(loaders.NewRedisCache(b.Redis, ns), b.Logger)
-		cache, closeCache = r, r.Close
-	} else {
-		cache = loaders.NewMemoryCache(memoryCacheBytes)
+		r := loaders.NewResilient(loaders.NewRedisCache(b.Redis, loaders.Namespace(schema.Version(), "persisted-queries")), b.Logger)
+		apq, closeAPQ = r, r.Close
 	}
-	ttl := loaders.DefaultTTLs()
-	ttl.Directory, ttl.Profile, ttl.Task = cfg.CacheTTL.Directory, cfg.CacheTTL.Profile, cfg.CacheTTL.Task
-	ttl.Conversation, ttl.Item, ttl.Knowledge = cfg.CacheTTL.Conversation, cfg.CacheTTL.Item, cfg.CacheTTL.Answer
-	ttl.NotFound = cfg.CacheTTL.NotFound
-	store := loaders.NewStore(cache, loaders.WithTTLs(ttl))
 	h := gqlhttp.NewHandler(gqlhttp.Config{
 		Gladly:        b.Gladly,
-		Loaders:       loaders.NewFactory(b.Gladly, store),
 		Media:         b.Media,
 		Log:           b.Logger,
 		Introspection: cfg.Introspection,
@@ -77,8 +72,9 @@ func buildLayers(b *Backend) (Layers, error) {
 			MaxAliases:    cfg.Limits.MaxQueryAliases,
 			MaxTokens:     cfg.Limits.MaxQueryTokens,
 		},
-		APQ:            cache,
+		APQ:            apq,
 		CSRFPrevention: true,
+		Access:         graph.NewAccess(graph.AccessOptions{RouterSecretSet: cfg.Auth.RouterSecret != ""}),
 	})
-	return Layers{GraphQL: h, Invalidator: store, Close: closeCache}, nil
+	return Layers{GraphQL: h, Invalidator: b.Invalidator, Close: closeAPQ}, nil
 }

@@ -9,9 +9,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
-	"github.com/gladgraph/gladgraph/loaders"
 	"github.com/gladgraph/gladgraph/loaders/redistest"
-	"github.com/gladgraph/gladgraph/schema"
+	gtenant "github.com/gladgraph/gladgraph/tenant"
 )
 
 // Security checks of issue 8, on the whole server (real layers over the fake Gladly). Covered
@@ -185,7 +184,7 @@ func TestCacheNeverSharedAcrossTenants(t *testing.T) {
 		tn := &tenant{fake: fake}
 		tn.ts = startTestServerWith(t, map[string]string{"GLADLY_BASE_URL": fake.URL, "GLADLY_USERNAME": fake.Username, "GLADLY_API_TOKEN": fake.Token, "REDIS_URL": rs.URL},
 			func(b *Backend) (Layers, error) {
-				tn.ns = loaders.Namespace(schema.Version(), b.Gladly.Tenant())
+				tn.ns = gtenant.Namespace("default", b.Gladly)
 				return buildLayers(b)
 			})
 		return tn

@@ -35,16 +35,13 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
+	"github.com/gladgraph/gladgraph/accounts"
+	"github.com/gladgraph/gladgraph/auth"
 	"github.com/gladgraph/gladgraph/config"
 	"github.com/gladgraph/gladgraph/demo"
 	"github.com/gladgraph/gladgraph/edge"
-	"github.com/gladgraph/gladgraph/gladly"
-	"github.com/gladgraph/gladgraph/gqlhttp/ide"
 	"github.com/gladgraph/gladgraph/health"
-	"github.com/gladgraph/gladgraph/loaders"
-	"github.com/gladgraph/gladgraph/media"
 	"github.com/gladgraph/gladgraph/metrics"
-	"github.com/gladgraph/gladgraph/webhooks"
 )
 
 func main() {
@@ -164,16 +161,15 @@ func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (
 		}
 	}()
 	m := metrics.New()
-
-	base, user, token := cfg.GladlyBaseURL, cfg.GladlyUsername, cfg.GladlyToken
+	var initial []accounts.NewAccount // the accounts of a deployment without DATABASE_URL
 	if cfg.Demo() {
-		fake, err := demo.Start(cfg.DemoFaults, cfg.GladlyRateLimit)
+		fakes, demoAccounts, err := demo.StartAccounts(cfg.DemoFaults, cfg.GladlyRateLimit)
 		if err != nil {
 			return nil, err
 		}
-		closers = append(closers, fake.Close)
-		base, user, token = fake.URL, fake.Username, fake.Token
-		demo.LogStarted(logger, cfg, fake)
+		closers = append(closers, fakes.Close)
+		demo.LogStarted(logger, cfg, fakes.First)
+		initial = demoAccounts
 	}
 	cfg.LogCache(logger)
 	if cfg.Demo() {
@@ -181,6 +177,9 @@ func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (
 	}
 	if cfg.MediaKeyGenerated {
 		logger.Warn().Msg("MEDIA_SIGNING_KEY is not set: media URLs are signed with a random key of this process; they stop working at restart and on other replicas")
+	}
+	if cfg.Auth.Mode == auth.ModeNone {
+		logger.Warn().Msg("AUTH_MODE=none: every caller acts on the one account with every scope; only run this behind a gateway that authenticates")
 	}
 	logger.Info().Object("config", cfg).Msg("configuration")
 
@@ -191,29 +190,18 @@ func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (
 	if rdb != nil {
 		closers = append(closers, func() { _ = rdb.Close() })
 	}
-
-	// Gladly's limit is per organization across all of its tokens: with Redis, every replica
-	// draws from one shared window keyed by the organization's host.
-	var limiter gladly.Limiter = gladly.NewWindowLimiter(cfg.GladlyRateLimit, time.Second)
-	if rdb != nil {
-		u, err := gladly.ParseBaseURL(base)
-		if err != nil {
-			return nil, fmt.Errorf("gladly client: %w", err)
-		}
-		limiter = loaders.NewSharedLimiter(rdb, "gg:", u.Host, cfg.GladlyRateLimit, time.Second, logger.With().Str("component", "ratelimit").Logger())
+	acc, err := openAccounts(cfg, logger, rdb, m, initial)
+	if acc != nil {
+		closers = append(closers, acc.close)
 	}
-	client, err := gladly.NewClient(base,
-		gladly.WithBasicAuth(user, token),
-		gladly.WithRateLimit(limiter),
-		gladly.WithObserver(m.ObserveUpstream),
-		gladly.WithLogger(logger.With().Str("component", "gladly").Logger()),
-	)
 	if err != nil {
-		return nil, fmt.Errorf("gladly client: %w", err)
+		return nil, err
 	}
 
-	signer := media.NewSigner(cfg.MediaSigningKey, client.Tenant(), cfg.PublicURL, cfg.MediaURLTTL)
-	b := &Backend{Config: cfg, Logger: logger, Gladly: client, Redis: rdb, Media: signer, Metrics: m.Registry()}
+	b := &Backend{Config: cfg, Logger: logger, Redis: rdb, Metrics: m.Registry(), Tenants: acc.registry}
+	if def := acc.defaultRuntime; def != nil {
+		b.Gladly, b.Media, b.Invalidator = def.Gladly, def.Media, def.Store
+	}
 	layers, err := build(b)
 	if err != nil {
 		return nil, fmt.Errorf("build the GraphQL layer: %w", err)
@@ -221,35 +209,21 @@ func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (
 	if layers.Close != nil {
 		closers = append(closers, layers.Close)
 	}
-	if layers.GraphQL == nil || layers.Invalidator == nil {
+	if layers.GraphQL == nil || layers.Invalidator == nil && b.Invalidator != nil {
 		return nil, errors.New("build the GraphQL layer: it gave no GraphQL handler or no invalidator")
 	}
 
-	h := health.New(rdb, client.Organization)
+	var org health.OrganizationGetter
+	if def := acc.defaultRuntime; def != nil {
+		org = def.Gladly.Organization
+	}
+	h := health.New(rdb, org)
 	rt := edge.NewRouter(m, cfg.Limits.RequestTimeout+5*time.Second)
-	routes(rt, cfg, layers, h, m, media.NewHandler(signer, client.Items), webhooks.NewSeenSet(rdb, client.Tenant()))
+	if err := routes(rt, cfg, logger, layers, h, m, acc); err != nil {
+		return nil, err
+	}
 
 	ok = true
 	return &server{handler: rt.Handler(logger), health: h, close: closeAll}, nil
 }
 
-// routes mounts every route on the edge's router. New surfaces (/mcp, /admin/…, subscriptions)
-// mount here the same way.
-func routes(rt *edge.Router, cfg *config.Config, l Layers, h *health.Checker, m *metrics.Metrics, mediaHandler http.Handler, seen webhooks.SeenSet) {
-	page := ide.GraphiQL(ide.GraphiQLOptions{Endpoint: "graphql", Title: "gladgraph"})
-	gql := http.MaxBytesHandler(edge.WithTimeout(cfg.Limits.RequestTimeout, l.GraphQL), cfg.Limits.MaxBodyBytes)
-	rt.Handle("/graphql", "/graphql", ide.GraphQLOrIDE(page, gql))
-	rt.Handle("GET /{$}", "/", page)
-	rt.Handle("GET /graphiql/", "/graphiql/", page)
-	rt.Handle("GET /healthz", "/healthz", http.HandlerFunc(h.Liveness))
-	rt.Handle("GET /readyz", "/readyz", http.HandlerFunc(h.Readiness))
-	rt.Handle("GET /metrics", "/metrics", m.Handler())
-	if cfg.WebhooksEnabled() {
-		rt.Handle("POST /webhooks/gladly", "/webhooks/gladly", webhooks.NewReceiver(cfg, seen, l.Invalidator, m))
-	} else {
-		// No credentials configured: the receiver does not exist rather than accept anyone.
-		rt.Handle("/webhooks/gladly", "/webhooks/gladly", http.NotFoundHandler())
-	}
-	rt.HandleStream("GET /media/{itemId}", "/media/{itemId}", mediaHandler) // sets a deadline per write
-	rt.Handle("/", "unmatched", http.NotFoundHandler())
-}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/gladgraph/gladgraph/accounts"
 	"github.com/gladgraph/gladgraph/config"
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
 )
@@ -35,4 +36,50 @@ func LogStarted(logger zerolog.Logger, cfg *config.Config, fake *gladlytest.Serv
 // LogOpen says where to point a browser.
 func LogOpen(logger zerolog.Logger, publicURL string) {
 	logger.Info().Str("url", publicURL+"/").Msg("demo: open this URL in a browser (GraphiQL); GraphQL is at " + publicURL + "/graphql")
+}
+
+// The demo's linked accounts (DESIGN.md §8): two organizations over two fakes with different
+// data, so switching accounts shows.
+const (
+	Account       = "demo"
+	SecondAccount = "demo-2"
+)
+
+// Fakes are the demo's two in-process Gladly organizations.
+type Fakes struct {
+	First, Second *gladlytest.Server
+}
+
+// Close stops both.
+func (f *Fakes) Close() {
+	f.First.Close()
+	f.Second.Close()
+}
+
+// StartAccounts starts both organizations: the first with the demo fixture (Ada Lovelace) and
+// GLADLY_DEMO_FAULTS, the second another organization's data.
+func StartAccounts(f config.DemoFaults, perSecond int) (*Fakes, []accounts.NewAccount, error) {
+	first, err := Start(f, perSecond)
+	if err != nil {
+		return nil, nil, err
+	}
+	second, err := gladlytest.Start(append(secondOrganization(), gladlytest.WithRateLimit(perSecond))...)
+	if err != nil {
+		first.Close()
+		return nil, nil, fmt.Errorf("start the demo's second fake Gladly: %w", err)
+	}
+	rate := float64(perSecond)
+	return &Fakes{First: first, Second: second}, []accounts.NewAccount{
+		{ID: Account, GladlyBaseURL: first.URL, Username: first.Username, APIToken: first.Token, RateLimit: rate},
+		{ID: SecondAccount, GladlyBaseURL: second.URL, Username: second.Username, APIToken: second.Token, RateLimit: rate},
+	}, nil
+}
+
+// LogAPIKeys prints the demo's API keys: one per account, every Gladly scope, so the README
+// can show switching accounts (anonymous callers act on the first).
+func LogAPIKeys(logger zerolog.Logger, keys map[string]string) {
+	for _, id := range []string{Account, SecondAccount} {
+		logger.Info().Str("account", id).Str("api_key", keys[id]).
+			Msg("demo: API key of account " + id + " (send as Authorization: Bearer <key>)")
+	}
 }

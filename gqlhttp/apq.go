@@ -2,8 +2,10 @@ package gqlhttp
 
 import (
 	"context"
+	"strconv"
 	"time"
 
+	"github.com/gladgraph/gladgraph/caller"
 	"github.com/gladgraph/gladgraph/loaders"
 )
 
@@ -14,8 +16,18 @@ type apqCache struct{ cache loaders.Cache }
 // apqTTL is how long a persisted query is kept after its registration.
 const apqTTL = 24 * time.Hour
 
+// apqKey is the hash's key within the caller's account: a query one account persisted is
+// never served to another.
+func apqKey(ctx context.Context, hash string) string {
+	account := ""
+	if c := caller.From(ctx); c != nil {
+		account = c.AccountID
+	}
+	return "apq:" + strconv.Itoa(len(account)) + ":" + account + ":" + hash
+}
+
 func (c apqCache) Get(ctx context.Context, hash string) (string, bool) {
-	vals, _, err := c.cache.Get(ctx, []string{"apq:" + hash})
+	vals, _, err := c.cache.Get(ctx, []string{apqKey(ctx, hash)})
 	if err != nil || len(vals) == 0 || vals[0] == nil {
 		return "", false
 	}
@@ -27,5 +39,5 @@ func (c apqCache) Add(ctx context.Context, hash, query string) {
 	if err != nil {
 		return
 	}
-	_ = c.cache.Set(ctx, at, []loaders.Entry{{Key: "apq:" + hash, Value: []byte(query), TTL: apqTTL, Tags: []string{"apq"}}})
+	_ = c.cache.Set(ctx, at, []loaders.Entry{{Key: apqKey(ctx, hash), Value: []byte(query), TTL: apqTTL, Tags: []string{"apq"}}})
 }

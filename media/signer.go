@@ -35,6 +35,9 @@ type Signer struct {
 	base   string // PUBLIC_URL + "/media/"
 	ttl    time.Duration
 	now    func() time.Time
+	// account, when set, is named in the URLs (?account=): /media finds the account's signer
+	// and Gladly client by it. The MAC covers it through tenant.
+	account string
 }
 
 // NewSigner returns a signer for tenant whose URLs start with publicURL and stay valid for
@@ -56,11 +59,24 @@ func (s *Signer) WithClock(now func() time.Time) *Signer {
 	return &cp
 }
 
+// WithAccount returns a copy of s whose URLs name the linked account id (?account=).
+func (s *Signer) WithAccount(id string) *Signer {
+	cp := *s
+	cp.account = id
+	return &cp
+}
+
+// AccountParam is the query parameter naming the account in a media URL.
+const AccountParam = "account"
+
 // Sign returns the URL of itemID's media: <PUBLIC_URL>/media/<itemId>?exp=<unix>&sig=<base64url>.
 func (s *Signer) Sign(itemID string) string {
 	exp := s.now().Add(s.ttl + mediaExpiryStep - 1).Truncate(mediaExpiryStep).Unix()
 	e := strconv.FormatInt(exp, 10)
 	q := url.Values{"exp": {e}, "sig": {base64.RawURLEncoding.EncodeToString(s.mac(itemID, e))}}
+	if s.account != "" {
+		q.Set(AccountParam, s.account)
+	}
 	return s.base + url.PathEscape(itemID) + "?" + q.Encode()
 }
 
