@@ -42,6 +42,7 @@ import (
 	"github.com/gladgraph/gladgraph/edge"
 	"github.com/gladgraph/gladgraph/health"
 	"github.com/gladgraph/gladgraph/metrics"
+	"github.com/gladgraph/gladgraph/tenant"
 )
 
 func main() {
@@ -190,16 +191,16 @@ func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (
 	if rdb != nil {
 		closers = append(closers, func() { _ = rdb.Close() })
 	}
-	acc, err := openAccounts(cfg, logger, rdb, m, initial)
+	acc, err := tenant.Open(cfg, logger, rdb, m, initial)
 	if acc != nil {
-		closers = append(closers, acc.close)
+		closers = append(closers, acc.Close)
 	}
 	if err != nil {
 		return nil, err
 	}
 
-	b := &Backend{Config: cfg, Logger: logger, Redis: rdb, Metrics: m.Registry(), Tenants: acc.registry}
-	if def := acc.defaultRuntime; def != nil {
+	b := &Backend{Config: cfg, Logger: logger, Redis: rdb, Metrics: m.Registry(), Tenants: acc.Registry}
+	if def := acc.Default; def != nil {
 		b.Gladly, b.Media, b.Invalidator = def.Gladly, def.Media, def.Store
 	}
 	layers, err := build(b)
@@ -214,7 +215,7 @@ func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (
 	}
 
 	var org health.OrganizationGetter
-	if def := acc.defaultRuntime; def != nil {
+	if def := acc.Default; def != nil {
 		org = def.Gladly.Organization
 	}
 	h := health.New(rdb, org)
@@ -226,4 +227,3 @@ func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (
 	ok = true
 	return &server{handler: rt.Handler(logger), health: h, close: closeAll}, nil
 }
-

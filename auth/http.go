@@ -282,3 +282,17 @@ func authorizationIn(m map[string]any) string {
 	}
 	return ""
 }
+
+// MarkRouter marks requests carrying ROUTER_SECRET in Router-Authorization, for _service and
+// _entities (graph.Access).
+func MarkRouter(secret string, next http.Handler) http.Handler {
+	if secret == "" {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if RouterAuthorized(r, secret) {
+			r = r.WithContext(caller.WithRouter(r.Context()))
+		}
+		next.ServeHTTP(w, r)
+	})
+}

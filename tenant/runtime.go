@@ -144,7 +144,9 @@ func NewRegistry(store accounts.Store, b *Builder) *Registry {
 type ctxKey struct{}
 
 // With returns ctx running on rt.
-func With(ctx context.Context, rt *Runtime) context.Context { return context.WithValue(ctx, ctxKey{}, rt) }
+func With(ctx context.Context, rt *Runtime) context.Context {
+	return context.WithValue(ctx, ctxKey{}, rt)
+}
 
 // From returns the runtime of the request's account, or nil.
 func From(ctx context.Context) *Runtime {
