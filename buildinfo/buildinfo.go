@@ -25,13 +25,28 @@ type Info struct {
 	GoVersion string
 }
 
+// stampedVersion and stampedRevision are set with -ldflags -X by builds that have no VCS
+// checkout to read (the Dockerfile's: its context leaves .git out); they win over the toolchain's.
+var stampedVersion, stampedRevision string
+
 // Read returns the running binary's Info.
 func Read() Info {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
-		return Info{Version: "(unknown)"}
+		bi = &debug.BuildInfo{}
 	}
-	return FromBuildInfo(bi)
+	return FromBuildInfo(bi).stamped(stampedVersion, stampedRevision)
+}
+
+// stamped overrides the version and revision with the linker-stamped ones, when set.
+func (i Info) stamped(version, revision string) Info {
+	if version != "" {
+		i.Version = version
+	}
+	if revision != "" {
+		i.Revision, i.Modified = revision, false
+	}
+	return i
 }
 
 // FromBuildInfo extracts Info from bi (separate from Read so that it can be tested).

@@ -68,3 +68,14 @@ gladgraph_build_info{goversion="go1.26.0",revision="0123456789ab",version="v1.2.
 		t.Error(err)
 	}
 }
+
+func TestStampedWins(t *testing.T) {
+	t.Parallel()
+	got := Info{Version: "(devel)", GoVersion: "go1.26.0", Modified: true}.stamped("v1.4.0", "abcdef0123456789")
+	if got.Version != "v1.4.0" || got.ShortRevision() != "abcdef012345" {
+		t.Errorf("stamped: %+v", got)
+	}
+	if same := (Info{Version: "v1.0.0"}).stamped("", ""); same.Version != "v1.0.0" {
+		t.Errorf("an empty stamp changed the version: %+v", same)
+	}
+}
