@@ -38,9 +38,11 @@ const DefaultQuery = `# Welcome to gladgraph: the Gladly helpdesk as one GraphQL
 
 query Ada {
   contacts(email: "ada@example.com") {
-    id
-    name
-    email
+    nodes {
+      id
+      name
+      email
+    }
   }
 }
 `

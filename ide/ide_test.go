@@ -9,6 +9,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/vektah/gqlparser/v2"
+
+	"github.com/gladgraph/gladgraph/graph/generated"
 )
 
 func get(t *testing.T, h http.Handler, target string) (*http.Response, string) {
@@ -109,5 +113,14 @@ func TestPageUsesTheAnalysis(t *testing.T) {
 		if !strings.Contains(app, want) {
 			t.Errorf("app.js does not call %s", want)
 		}
+	}
+}
+
+// The page's first query must run: it is validated against the schema the server serves.
+func TestDefaultQueryIsValid(t *testing.T) {
+	t.Parallel()
+	schema := generated.NewExecutableSchema(generated.Config{}).Schema()
+	if _, errs := gqlparser.LoadQuery(schema, DefaultQuery); errs != nil {
+		t.Fatalf("DefaultQuery does not validate: %v", errs)
 	}
 }
