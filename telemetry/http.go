@@ -11,7 +11,8 @@ import (
 // Middleware starts a server span per request (otelhttp), continuing the caller's trace from its
 // traceparent and baggage headers. Put it outermost, so that the span covers the whole request and
 // the access log finds the trace id in the context; put Routes around the ServeMux so that the span
-// is named after the route. Off (no Setup, no WithTracerProvider) it returns next unchanged.
+// is named after the route. /healthz, /readyz and /metrics are not traced. Off (no Setup, no
+// WithTracerProvider) it returns next unchanged.
 func Middleware(next http.Handler, opts ...Option) http.Handler {
 	o, on := resolve(opts)
 	if !on {
@@ -20,6 +21,15 @@ func Middleware(next http.Handler, opts ...Option) http.Handler {
 	return otelhttp.NewHandler(next, "http",
 		otelhttp.WithTracerProvider(o.tp),
 		otelhttp.WithPropagators(o.prop),
+		// Probes and scrapes arrive every few seconds from every replica's kubelet and Prometheus:
+		// spans for them would drown the traces people look for.
+		otelhttp.WithFilter(func(r *http.Request) bool {
+			switch r.URL.Path {
+			case "/healthz", "/readyz", "/metrics":
+				return false
+			}
+			return true
+		}),
 		// Until the route is known the span is named by the method alone: the path may hold
 		// anything a client typed. otelhttp calls this again after the handler when it sees the
 		// request's pattern (a mux right inside it).

@@ -216,3 +216,17 @@ func TestStatusUnsetOnSuccess(t *testing.T) {
 		t.Errorf("a 404 marked the server span failed: %+v", s.Status)
 	}
 }
+
+func TestProbesAndScrapesAreNotTraced(t *testing.T) {
+	t.Parallel()
+	rec := newRecorder(t)
+	srv := httptest.NewServer(Middleware(http.NotFoundHandler(), rec.opts()...))
+	t.Cleanup(srv.Close)
+	for _, p := range []string{"/healthz", "/readyz", "/metrics", "/graphql"} {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+p, nil)
+		mustDo(t, req)
+	}
+	if got := spanNames(rec.spans()); len(got) != 1 {
+		t.Errorf("spans %v, want only the /graphql request's", got)
+	}
+}
