@@ -1,5 +1,6 @@
 // Hive Gateway in front of gladgraph: npx hive-gateway supergraph supergraph.graphql -c deploy/gateway.config.ts
-// (compose supergraph.graphql from deploy/supergraph.yaml). Environment: AUTH_JWKS_URL,
+// (compose supergraph.graphql from deploy/supergraph.yaml). Type-checked against
+// @graphql-hive/gateway 2.15.1 (tsc --strict). Environment: AUTH_JWKS_URL,
 // AUTH_ISSUER, AUTH_AUDIENCE (the values gladgraph verifies) and ROUTER_SECRET (gladgraph's).
 import {
   createRemoteJwksSigningKeyProvider,
@@ -24,15 +25,19 @@ export const gatewayConfig = defineConfig({
     tokenVerification: {
       issuer: [env('AUTH_ISSUER')],
       audience: env('AUTH_AUDIENCE'),
-      algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'],
+      algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'],
     },
     reject: { missingToken: true, invalidToken: true },
     forward: { payload: false, token: false },
   },
 
-  // Enforce the subgraph's @requiresScopes at the gateway too (scopes from the JWT).
+  // Enforce the subgraph's @requiresScopes at the gateway too, with the scopes of the verified
+  // JWT (a space-separated scope claim or an scp array, as gladgraph reads them).
   genericAuth: {
     mode: 'protect-granular',
+    resolveUserFn: (ctx) => (ctx as { jwt?: { payload?: Record<string, unknown> } }).jwt?.payload ?? null,
+    extractScopes: (user) =>
+      typeof user.scope === 'string' ? user.scope.split(' ').filter(Boolean) : Array.isArray(user.scp) ? user.scp.map(String) : [],
   },
 
   propagateHeaders: {
