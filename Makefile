@@ -1,7 +1,8 @@
 # gladgraph — the targets a newcomer expects.
 GO ?= go
 
-.PHONY: run test test-go fuzz fuzz-short e2e generate check-generated lint bench reliability soak
+.PHONY: run test test-go fuzz fuzz-short e2e generate check-generated lint bench reliability soak \
+	schema schema-check image image-check deploy-check
 
 ## run: start the demo (fake Gladly in-process, GraphQL at http://localhost:4001/graphql)
 run:
@@ -71,3 +72,36 @@ reliability:
 ## soak: GLADGRAPH_SOAK (default 2m) of mixed reads and writes at concurrency 64 over a failing Gladly
 soak:
 	GLADGRAPH_SOAK=$${GLADGRAPH_SOAK:-2m} $(GO) test -count=1 -v -timeout 20m -run '^TestSoak$$' .
+
+## schema: regenerate schema.graphql, the subgraph SDL gladgraph serves as _service.sdl (a test
+## fails while it is stale)
+schema:
+	$(GO) run ./schema/cmd/sdl > schema.graphql
+
+## schema-check: fail on breaking changes to schema.graphql since the last release tag or the merge
+## base with main, unless a commit message has a BREAKING-SCHEMA: line (GraphQL Inspector, tools/)
+schema-check:
+	bash tools/schema-check.sh
+
+IMAGE ?= gladgraph:latest
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+REVISION ?= $(shell git rev-parse HEAD 2>/dev/null)
+
+## image: the container image (Dockerfile: static binary on distroless, non-root, no shell)
+image:
+	docker build --build-arg VERSION=$(VERSION) --build-arg REVISION=$(REVISION) -t $(IMAGE) .
+
+## image-check: without Docker, what the image relies on: the static binary serves from an empty
+## directory with an empty environment, as an unprivileged user
+image-check:
+	bash deploy/static-check.sh
+
+## deploy-check: the deployment files validate (YAML, Kubernetes schemas, compose, router settings)
+deploy-check:
+	@[ -x tools/node_modules/.bin/graphql-inspector ] || (cd tools && npm ci --no-audit --no-fund --loglevel=error)
+	node tools/validate-deploy.mjs
+	@if command -v docker-compose >/dev/null 2>&1; then \
+		ACCOUNTS_ENCRYPTION_KEYS=k1:placeholder docker-compose -f deploy/compose.yaml config -q && echo "compose: valid"; \
+	elif docker compose version >/dev/null 2>&1; then \
+		ACCOUNTS_ENCRYPTION_KEYS=k1:placeholder docker compose -f deploy/compose.yaml config -q && echo "compose: valid"; \
+	else echo "compose: docker-compose not installed: skipped"; fi

@@ -107,26 +107,57 @@ func TestInternalErrorRetriedOnReadsOnly(t *testing.T) {
 	}
 }
 
+// TestRetriesStopAtTheDeadline checks the two ways the deadline ends retries, by counting attempts
+// and by the context's state rather than by timing the call: the machine may be slow, the logic
+// must not depend on it.
 func TestRetriesStopAtTheDeadline(t *testing.T) {
 	t.Parallel()
-	srv := gladlytest.NewServer(t, gladlytest.WithoutRateLimit())
-	cl := newClient(t, srv, gladly.WithRetry(gladly.RetryPolicy{MaxAttempts: 100, InitialInterval: 40 * time.Millisecond, MaxInterval: 40 * time.Millisecond, Multiplier: 1}))
-	for range 50 {
-		srv.FailNext("getAgents", gladlytest.Fault{Kind: gladlytest.FaultStatus, Status: 503})
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 150*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, _, err := cl.Agents.List(ctx)
-	if !gladly.IsUnavailable(err) {
-		t.Fatalf("err %v, want the upstream 5xx", err)
-	}
-	if d := time.Since(start); d > 150*time.Millisecond {
-		t.Errorf("returned after %v, past the 150 ms deadline", d)
-	}
-	if n := srv.Calls("getAgents"); n < 2 || n > 5 {
-		t.Errorf("%d attempts within the deadline, want 2–5", n)
-	}
+
+	// The next wait would outlast the deadline: the client gives up at once with the upstream
+	// error instead of sleeping into the deadline. Proof it did not wait: one attempt, and the
+	// context is still alive when the call returns (its deadline is 30 s away, the backoff 1 h).
+	t.Run("no wait past the deadline", func(t *testing.T) {
+		t.Parallel()
+		srv := gladlytest.NewServer(t, gladlytest.WithoutRateLimit())
+		cl := newClient(t, srv, gladly.WithRetry(gladly.RetryPolicy{MaxAttempts: 100, InitialInterval: time.Hour, MaxInterval: time.Hour, Multiplier: 1}))
+		for range 5 {
+			srv.FailNext("getAgents", gladlytest.Fault{Kind: gladlytest.FaultStatus, Status: 503})
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+		defer cancel()
+		_, _, err := cl.Agents.List(ctx)
+		if gladly.StatusCode(err) != 503 {
+			t.Fatalf("err %v, want the upstream 503", err)
+		}
+		if ctx.Err() != nil {
+			t.Errorf("returned only when the deadline passed (%v): it waited for a retry it had no time for", ctx.Err())
+		}
+		if n := srv.Calls("getAgents"); n != 1 {
+			t.Errorf("%d attempts, want 1", n)
+		}
+	})
+
+	// Retries every 40 ms against a 600 ms deadline, with more failures queued than the deadline
+	// allows attempts: the client retries (≥ 2 attempts), stops by the deadline (each wait lasts
+	// at least 40 ms, so at most 1 + 600/40 = 16 attempts fit; ignoring the deadline would reach
+	// the 101st answer, a success), and reports Gladly's failure, not the context's.
+	t.Run("retries stop when time runs out", func(t *testing.T) {
+		t.Parallel()
+		srv := gladlytest.NewServer(t, gladlytest.WithoutRateLimit())
+		cl := newClient(t, srv, gladly.WithRetry(gladly.RetryPolicy{MaxAttempts: 1000, InitialInterval: 40 * time.Millisecond, MaxInterval: 40 * time.Millisecond, Multiplier: 1}))
+		for range 100 {
+			srv.FailNext("getAgents", gladlytest.Fault{Kind: gladlytest.FaultStatus, Status: 503})
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), 600*time.Millisecond)
+		defer cancel()
+		_, _, err := cl.Agents.List(ctx)
+		if !gladly.IsUnavailable(err) {
+			t.Fatalf("err %v, want the upstream failure", err)
+		}
+		if n := srv.Calls("getAgents"); n < 2 || n > 16 {
+			t.Errorf("%d attempts within a 600 ms deadline at 40 ms intervals, want 2–16", n)
+		}
+	})
 }
 
 func TestWritesWithoutIDAreNeverRepeated(t *testing.T) {

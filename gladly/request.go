@@ -209,7 +209,7 @@ func (c *Client) httpRequest(ctx context.Context, req *Request) (*http.Request, 
 	if req.Body != nil {
 		body = bytes.NewReader(req.Body)
 	}
-	hreq, err := http.NewRequestWithContext(ctx, req.Method, u.String(), body)
+	hreq, err := http.NewRequestWithContext(context.WithValue(ctx, operationKey{}, req.Op), req.Method, u.String(), body)
 	if err != nil {
 		return nil, fmt.Errorf("gladly: %s: build request: %w", req.Op, err)
 	}
@@ -349,4 +349,14 @@ func get[T any](ctx context.Context, c *Client, op string, query url.Values, for
 		return zero, resp, err
 	}
 	return v, resp, nil
+}
+
+type operationKey struct{}
+
+// OperationFrom returns the Gladly operation (its operationId, e.g. "getCustomer") an outgoing
+// request's context belongs to, for RoundTrippers that name what they observe (tracing) without
+// parsing URLs; "" outside a Client call.
+func OperationFrom(ctx context.Context) string {
+	op, _ := ctx.Value(operationKey{}).(string)
+	return op
 }

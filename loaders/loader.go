@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/vikstrous/dataloadgen"
+	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/gladgraph/gladgraph/gladly"
 )
@@ -51,6 +52,9 @@ func newLoader[K comparable, V any](l *Loaders, src source[K, V]) *dataloadgen.L
 // loadThrough reads keys through the store: hits decoded from the cache, misses fetched.
 // moved[i] is set when Gladly answered that the object moved (a merged customer).
 func loadThrough[K comparable, V any](ctx context.Context, st *Store, src source[K, V], keys []K) (vals []V, moved []string, errs []error) {
+	ctx, span := startSpan(ctx, "loader.batch "+src.class.String(),
+		attribute.String("gladgraph.loader.class", src.class.String()), attribute.Int("gladgraph.loader.keys", len(keys)))
+	defer span.End()
 	skeys := make([]string, len(keys))
 	byKey := make(map[string]K, len(keys))
 	for i, k := range keys {
@@ -91,7 +95,21 @@ func loadThrough[K comparable, V any](ctx context.Context, st *Store, src source
 			}
 		}
 	}
+	if failed := countErrs(errs); failed > 0 {
+		span.SetAttributes(attribute.Int("gladgraph.loader.failed", failed))
+		failSpan(span, "upstream")
+	}
 	return vals, moved, errs
+}
+
+func countErrs(errs []error) int {
+	n := 0
+	for _, e := range errs {
+		if e != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // limitedSetter is a list value restoring its cap flag from the cache entry.

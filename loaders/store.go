@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/sync/singleflight"
 
@@ -162,7 +163,7 @@ func (s *Store) getMany(ctx context.Context, class Class, keys []string, fetch f
 		return out, errs
 	}
 
-	vals, at, _ := s.cache.Get(ctx, keys) // a failing cache reads as all misses
+	vals, at := s.cacheGet(ctx, class, keys)
 	var missing []int
 	for i := range keys {
 		if f, ok := decodeFetched(vals[i]); ok {
@@ -196,8 +197,43 @@ func (s *Store) getMany(ctx context.Context, class Class, keys []string, fetch f
 			Tags: append([]string{keys[i]}, out[i].Tags...),
 		})
 	}
-	_ = s.cache.Set(ctx, at, entries) // a failed write-back costs only a later miss
+	s.cacheSet(ctx, class, at, entries)
 	return out, errs
+}
+
+// cacheGet reads keys in one round trip, traced; a failing cache reads as all misses.
+func (s *Store) cacheGet(ctx context.Context, class Class, keys []string) ([][]byte, Stamp) {
+	ctx, span := startSpan(ctx, "cache.get", attribute.String("gladgraph.loader.class", class.String()),
+		attribute.Int("gladgraph.cache.keys", len(keys)))
+	defer span.End()
+	vals, at, err := s.cache.Get(ctx, keys)
+	if err != nil {
+		failSpan(span, "cache unavailable")
+	}
+	if len(vals) != len(keys) {
+		vals = make([][]byte, len(keys))
+	}
+	hits := 0
+	for _, v := range vals {
+		if v != nil {
+			hits++
+		}
+	}
+	span.SetAttributes(attribute.Int("gladgraph.cache.hits", hits))
+	return vals, at
+}
+
+// cacheSet writes entries back in one round trip, traced; a failed write-back costs only a later miss.
+func (s *Store) cacheSet(ctx context.Context, class Class, at Stamp, entries []Entry) {
+	if len(entries) == 0 {
+		return
+	}
+	ctx, span := startSpan(ctx, "cache.set", attribute.String("gladgraph.loader.class", class.String()),
+		attribute.Int("gladgraph.cache.entries", len(entries)))
+	defer span.End()
+	if err := s.cache.Set(ctx, at, entries); err != nil {
+		failSpan(span, "cache unavailable")
+	}
 }
 
 // fetchEach runs fetch(0) … fetch(n-1), at most s.concurrency at once, and waits for them all.
@@ -238,7 +274,13 @@ func (s *Store) Invalidate(ctx context.Context, refs ...Ref) error {
 	for _, r := range refs {
 		tags = append(tags, r.tags()...)
 	}
-	return s.cache.Invalidate(ctx, tags)
+	ctx, span := startSpan(ctx, "cache.invalidate", attribute.Int("gladgraph.cache.tags", len(tags)))
+	defer span.End()
+	err := s.cache.Invalidate(ctx, tags)
+	if err != nil {
+		failSpan(span, "cache unavailable")
+	}
+	return err
 }
 
 // jitter spreads expiries by up to −10 % so that entries written together do not all expire
