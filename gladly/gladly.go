@@ -29,6 +29,7 @@ type Client struct {
 	limiter       Limiter
 	reportLimiter Limiter
 	retry         RetryPolicy
+	maxRetryAfter time.Duration
 	logger        zerolog.Logger
 	observers     []Observer
 	newID         func() string
@@ -180,6 +181,7 @@ func NewClient(base string, opts ...Option) (*Client, error) {
 		limiter:       NewWindowLimiter(DefaultRequestsPerSecond, time.Second),
 		reportLimiter: NewReportLimiter(),
 		retry:         DefaultRetryPolicy(),
+		maxRetryAfter: DefaultMaxRetryAfter,
 		logger:        zerolog.Nop(),
 		newID:         NewID,
 	}

@@ -133,6 +133,11 @@ func (c *Client) send(ctx context.Context, req *Request) (*Response, error) {
 			if lastErr != nil {
 				return lastResp, lastErr
 			}
+			var pe *PausedError
+			if errors.As(err, &pe) {
+				return nil, &RateLimitError{Err: &Error{StatusCode: http.StatusTooManyRequests, Op: req.Op, Method: req.Method, Path: req.Path},
+					RateLimit: RateLimit{Limit: -1, Remaining: -1}, RetryAfter: pe.RetryAfter, Paused: true}
+			}
 			return nil, fmt.Errorf("gladly: %s: rate limiter: %w", req.Op, err)
 		}
 		wait := time.Since(waitStart)
@@ -153,7 +158,7 @@ func (c *Client) send(ctx context.Context, req *Request) (*Response, error) {
 		} else {
 			resp = newResponse(hresp, attempt)
 			if hresp.StatusCode >= 300 {
-				callErr = decodeError(req, hresp)
+				callErr = decodeError(req, hresp, c.maxRetryAfter)
 				_ = hresp.Body.Close()
 			}
 		}
@@ -169,6 +174,11 @@ func (c *Client) send(ctx context.Context, req *Request) (*Response, error) {
 			return resp, nil
 		}
 		lastErr, lastResp = callErr, resp
+		if ra := retryAfter(callErr); ra > 0 {
+			// Gladly asked the whole organization to wait: every request of this account
+			// (on every replica, when the limiter is shared) waits, not just this one.
+			limiter.Pause(time.Now().Add(ra))
+		}
 
 		if !req.Retryable || !retryableFailure(req, resp, callErr) || ctx.Err() != nil {
 			return resp, callErr
