@@ -27,10 +27,10 @@ type SharedLimiter struct {
 	rdb      redis.UniversalClient
 	key      string
 	pauseKey string // set, with a TTL, while Gladly's Retry-After pauses the organization
-	n      int
-	window time.Duration
-	local  *gladly.WindowLimiter
-	log    zerolog.Logger
+	n        int
+	window   time.Duration
+	local    *gladly.WindowLimiter
+	log      zerolog.Logger
 
 	mu       sync.Mutex
 	degraded bool
