@@ -15,7 +15,7 @@ test-go:
 
 # FUZZERS are package:FuzzName pairs; go test -fuzz takes one package and one target at a time.
 FUZZERS = ./graph:FuzzGraphQLRequest ./graph:FuzzMediaURL ./graph/model:FuzzDecodeCursor .:FuzzWebhook \
-	./gladly:FuzzDecodeCustomer ./gladly:FuzzDecodeConversationItem ./gladly:FuzzDecodeErrorBody ./gladly:FuzzEventsStream
+	./gladly:FuzzDecodeCustomer ./gladly:FuzzDecodeConversationItem ./gladly:FuzzDecodeErrorBody ./gladly:FuzzEventsStream ./gladly:FuzzDecodeList ./gladly:FuzzDecodeAgentTolerant ./gladly:FuzzParseRetryAfter
 FUZZTIME ?= 2m
 FUZZTIME_SHORT ?= 1500ms
 

@@ -185,7 +185,14 @@ func decodeError(req *Request, h *http.Response, maxRetryAfter time.Duration) er
 				m.NewID, _ = fe.Meta["new"].(string)
 			}
 		}
-		return m
+		if m.NewID != "" {
+			return m
+		}
+	}
+	if h.StatusCode < 400 {
+		// A redirect Gladly does not document (a 301 without its "moved" body, a 302 to a
+		// login or maintenance page): not an answer of the API.
+		return &InvalidResponseError{Op: req.Op, Method: req.Method, Path: req.Path, Status: h.StatusCode, Reason: "redirect"}
 	}
 	return e
 }

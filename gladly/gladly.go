@@ -30,9 +30,11 @@ type Client struct {
 	reportLimiter Limiter
 	retry         RetryPolicy
 	maxRetryAfter time.Duration
-	logger        zerolog.Logger
-	observers     []Observer
-	newID         func() string
+	// maxResponseBytes caps one answer (see WithMaxResponseBytes).
+	maxResponseBytes int64
+	logger           zerolog.Logger
+	observers        []Observer
+	newID            func() string
 
 	common service
 
@@ -176,14 +178,15 @@ func NewClient(base string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		baseURL:       u,
-		httpClient:    &http.Client{Timeout: 60 * time.Second},
-		limiter:       NewWindowLimiter(DefaultRequestsPerSecond, time.Second),
-		reportLimiter: NewReportLimiter(),
-		retry:         DefaultRetryPolicy(),
-		maxRetryAfter: DefaultMaxRetryAfter,
-		logger:        zerolog.Nop(),
-		newID:         NewID,
+		baseURL:          u,
+		httpClient:       &http.Client{Timeout: 60 * time.Second},
+		limiter:          NewWindowLimiter(DefaultRequestsPerSecond, time.Second),
+		reportLimiter:    NewReportLimiter(),
+		retry:            DefaultRetryPolicy(),
+		maxRetryAfter:    DefaultMaxRetryAfter,
+		maxResponseBytes: DefaultMaxResponseBytes,
+		logger:           zerolog.Nop(),
+		newID:            NewID,
 	}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
