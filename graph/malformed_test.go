@@ -1,11 +1,13 @@
 package graph_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
 )
 
@@ -110,5 +112,23 @@ func TestUnreadableAnswersAreTyped(t *testing.T) {
 				t.Errorf("the other field did not resolve: %s", resp.Data)
 			}
 		})
+	}
+}
+
+// TestOversizedAnswerIsTyped: an answer over the client's byte cap is UPSTREAM_RESPONSE_TOO_LARGE
+// at the field's path; the other fields resolve.
+func TestOversizedAnswerIsTyped(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, withClient(gladly.WithMaxResponseBytes(64<<10)))
+	e.fake.FailNext("getAgents", gladlytest.Fault{Kind: gladlytest.FaultRewrite, Rewrite: func(b []byte) []byte {
+		pad := `,{"id":"pad","name":"` + strings.Repeat("x", 1<<10) + `"}`
+		return append(bytes.TrimSuffix(b, []byte("]")), []byte(strings.Repeat(pad, 100)+"]")...)
+	}})
+	resp := e.do(t, `{ users { totalCount } organization { id } }`, nil)
+	if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "UPSTREAM_RESPONSE_TOO_LARGE" || jsonString(resp.Errors[0].Path) != `["users"]` {
+		t.Fatalf("errors = %+v; want one UPSTREAM_RESPONSE_TOO_LARGE at users", resp.Errors)
+	}
+	if !strings.Contains(string(resp.Data), `"organization":{"id"`) {
+		t.Errorf("the other field did not resolve: %s", resp.Data)
 	}
 }
