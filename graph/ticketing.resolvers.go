@@ -249,7 +249,7 @@ func (r *mutationResolver) CreateComment(ctx context.Context, input model.Create
 	key := loaders.CommentKey{TaskID: input.TicketID, CommentID: id}
 	r.invalidateTicketing(ctx,
 		loaders.Ref{Kind: loaders.KindTaskComments, ID: input.TicketID},
-		loaders.Ref{Kind: loaders.KindComment, ID: key.TaskID + "|" + key.CommentID}, // a lookup of the id before it existed
+		loaders.CommentRef(key.TaskID, key.CommentID), // a lookup of the id before it existed
 	)
 	c, err := loaders.For(ctx).Comments.Load(ctx, key)
 	if err != nil {

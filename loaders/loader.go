@@ -152,10 +152,32 @@ func (l *List[T]) UnmarshalJSON(b []byte) error {
 
 func (l *List[T]) setLimited(v bool) { l.Limited = v }
 
-// key joins a kind and the parts of an id into a cache key / tag.
+// key joins a kind and the parts of an id into a cache key / tag. Each part is escaped (see
+// keyPart), so no input can spell another key: tickets(contactId: "vip|OPEN") is the list of a
+// contact named "vip|OPEN", never contact vip's open tickets. Parts without '|' or '%' (every
+// Gladly id) read as before.
 func key(kind Kind, parts ...string) string {
-	return string(kind) + ":" + strings.Join(parts, "|")
+	return string(kind) + ":" + joinParts(parts...)
 }
+
+func joinParts(parts ...string) string {
+	esc := make([]string, len(parts))
+	for i, p := range parts {
+		esc[i] = keyPart(p)
+	}
+	return strings.Join(esc, "|")
+}
+
+// keyPart escapes the separator and the escape character: '%' → %25, '|' → %7C. The escaped
+// part holds no '|', and the escaping is reversible, so distinct part lists join differently.
+func keyPart(p string) string {
+	if !strings.ContainsAny(p, "|%") {
+		return p
+	}
+	return partEscaper.Replace(p)
+}
+
+var partEscaper = strings.NewReplacer("%", "%25", "|", "%7C")
 
 // memo computes a value once per request (org-wide collections).
 type memo[T any] struct {
