@@ -24,6 +24,8 @@ const (
 	CodeUpstreamForbidden       = "UPSTREAM_FORBIDDEN"
 	CodeUpstreamInvalid         = "UPSTREAM_INVALID_RESPONSE"
 	CodeUpstreamTooLarge        = "UPSTREAM_RESPONSE_TOO_LARGE"
+	CodeRateLimited             = "RATE_LIMITED"
+	CodeOperationTooExpensive   = "OPERATION_TOO_EXPENSIVE"
 	CodeBadUserInput            = "BAD_USER_INPUT"
 	CodeInternal                = "INTERNAL_SERVER_ERROR"
 )
@@ -106,6 +108,7 @@ func classify(err error) (code, msg string, ext map[string]any) {
 		inv  *gladly.InvalidResponseError
 		rec  *gladly.InvalidRecordError
 		big  *gladly.ResponseTooLargeError
+		mine *loaders.CallerRateLimitError
 	)
 	switch {
 	case errors.As(err, &in):
@@ -116,6 +119,9 @@ func classify(err error) (code, msg string, ext map[string]any) {
 		return CodeBadUserInput, err.Error(), nil
 	case errors.As(err, &arg):
 		return CodeBadUserInput, strings.TrimPrefix(arg.Error(), "gladly: "), nil
+	case errors.As(err, &mine):
+		secs := max(int(math.Ceil(mine.RetryAfter.Seconds())), 1)
+		return CodeRateLimited, "this caller's share of Gladly calls is used up; retry later", map[string]any{"retryAfterSeconds": secs}
 	case errors.As(err, &big):
 		return CodeUpstreamTooLarge, "Gladly's answer is larger than gladgraph accepts", nil
 	case errors.As(err, &rec):
