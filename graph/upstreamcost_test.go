@@ -12,9 +12,11 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/rs/zerolog"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/gladgraph/gladgraph/caller"
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
 	"github.com/gladgraph/gladgraph/graph"
@@ -105,5 +107,59 @@ func TestUpstreamBudgetRefusesBeforeAnyCall(t *testing.T) {
 	}
 	if out := post(map[string]any{"r": reps}); out["errors"] != nil {
 		t.Errorf("3 representations within the budget: %v", out)
+	}
+}
+
+// TestCallerShareRefusalsAreRateLimited: over a caller's share of Gladly calls, the entities past
+// the bucket fail at their own paths with RATE_LIMITED and retryAfterSeconds; the others resolve.
+func TestCallerShareRefusalsAreRateLimited(t *testing.T) {
+	t.Parallel()
+	fake := gladlytest.NewServer(t, gladlytest.WithoutRateLimit())
+	share := loaders.NewCallerLimiter(nil, "", "fake", 0.01, 2, zerolog.Nop())
+	client, err := gladly.NewClient(fake.URL, gladly.WithBasicAuth(fake.Username, fake.Token),
+		gladly.WithRateLimit(gladly.Chain(share, gladly.Unlimited{})), gladly.WithRetry(gladly.NoRetry()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: &graph.Resolver{Gladly: client}}))
+	srv.AddTransport(transport.POST{})
+	srv.SetErrorPresenter(graph.ErrorPresenter(zerolog.Nop()))
+	h := loaders.NewFactory(client, loaders.NewStore(loaders.NewMemoryCache(1<<20))).Middleware(srv)
+
+	ids := fake.CustomerIDs()[:5]
+	reps := make([]any, len(ids))
+	for i, id := range ids {
+		reps[i] = map[string]any{"__typename": "Contact", "id": id}
+	}
+	body, _ := json.Marshal(map[string]any{"query": entitiesDoc, "variables": map[string]any{"r": reps}})
+	req := httptest.NewRequestWithContext(caller.WithAddress(t.Context(), "198.51.100.7"), http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var out struct {
+		Data struct {
+			Entities []*struct{ ID string } `json:"_entities"`
+		}
+		Errors []gqlError
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		t.Fatal(err)
+	}
+	resolved := 0
+	for _, e := range out.Data.Entities {
+		if e != nil {
+			resolved++
+		}
+	}
+	if resolved != 2 || len(out.Errors) != 3 {
+		t.Fatalf("%d resolved, %d errors; want the burst of 2 and 3 refusals: %s", resolved, len(out.Errors), rec.Body.String())
+	}
+	for _, e := range out.Errors {
+		if e.Extensions["code"] != "RATE_LIMITED" || e.Extensions["retryAfterSeconds"] == nil {
+			t.Errorf("refusal: %+v", e)
+		}
+	}
+	if n := fake.Calls("getCustomer"); n != 2 {
+		t.Errorf("Gladly got %d calls, want the 2 of the burst", n)
 	}
 }
