@@ -124,6 +124,19 @@ func mend(v any, t reflect.Type, depth int) (any, bool) {
 		changed := false
 		for i := range t.NumField() {
 			f := t.Field(i)
+			if f.Anonymous && f.Tag.Get("json") == "" {
+				// An embedded struct's fields are read from this object's own keys.
+				ft := f.Type
+				for ft.Kind() == reflect.Pointer {
+					ft = ft.Elem()
+				}
+				if ft.Kind() == reflect.Struct {
+					if _, c := mend(m, ft, depth+1); c {
+						changed = true
+					}
+					continue
+				}
+			}
 			name, skip := jsonName(f)
 			if skip {
 				continue
