@@ -192,7 +192,7 @@ func decodeError(req *Request, h *http.Response, maxRetryAfter time.Duration) er
 	if h.StatusCode < 400 {
 		// A redirect Gladly does not document (a 301 without its "moved" body, a 302 to a
 		// login or maintenance page): not an answer of the API.
-		return &InvalidResponseError{Op: req.Op, Method: req.Method, Path: req.Path, Status: h.StatusCode, Reason: "redirect"}
+		return &InvalidResponseError{Op: req.Op, Method: req.Method, Path: req.Path, Status: h.StatusCode, Reason: "redirect", Err: e}
 	}
 	return e
 }

@@ -179,10 +179,20 @@ type InvalidResponseError struct {
 	Path   string
 	Status int
 	Reason string
+	// Err is the answer as a *Error when its status was not 2xx (a redirect), so that
+	// StatusCode and errors.As see the status as for any other non-2xx answer.
+	Err *Error
 }
 
 func (e *InvalidResponseError) Error() string {
 	return "gladly: " + e.Method + " " + e.Path + ": unreadable answer (" + strconv.Itoa(e.Status) + "): " + e.Reason
+}
+
+func (e *InvalidResponseError) Unwrap() error {
+	if e.Err == nil {
+		return nil
+	}
+	return e.Err
 }
 
 // InvalidRecordError is one record of a list that cannot be read; the list's other records were.
