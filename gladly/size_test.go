@@ -95,4 +95,18 @@ func TestOversizedAnswersAreCutAtTheCap(t *testing.T) {
 		t.Fatalf("endless events stream: %v; want a *ResponseTooLargeError", callErr)
 	}
 	t.Logf("endless events stream, cap 4 MiB: heap peak %.1f MiB", float64(peak)/(1<<20))
+
+	csvSrv, _ := endless(t, "text/csv", 512<<20, "Agent,Handled\n", "Ada Agent,42\n")
+	cl, err = gladly.NewClient(csvSrv.URL, gladly.WithRateLimit(gladly.Unlimited{}), gladly.WithReportRateLimit(gladly.Unlimited{}),
+		gladly.WithRetry(gladly.NoRetry()), gladly.WithMaxResponseBytes(capBytes))
+	if err != nil {
+		t.Fatal(err)
+	}
+	peak = heapPeak(func() {
+		_, _, callErr = cl.Reports.Create(t.Context(), &gladly.CreateReportRequest{MetricSet: "AgentSummary", StartAt: "2026-12-01", EndAt: "2026-12-01"})
+	})
+	if !errors.As(callErr, &big) {
+		t.Fatalf("endless report CSV: %v; want a *ResponseTooLargeError", callErr)
+	}
+	t.Logf("endless report CSV, cap 4 MiB: heap peak %.1f MiB", float64(peak)/(1<<20))
 }
