@@ -16,7 +16,7 @@ test-go:
 
 # FUZZERS are package:FuzzName pairs; go test -fuzz takes one package and one target at a time.
 FUZZERS = ./gqlhttp:FuzzGraphQLRequest ./media:FuzzMediaURL ./graph/model:FuzzDecodeCursor ./webhooks:FuzzWebhook \
-	./gladly:FuzzDecodeCustomer ./gladly:FuzzDecodeConversationItem ./gladly:FuzzDecodeErrorBody ./gladly:FuzzEventsStream
+	./gladly:FuzzDecodeCustomer ./gladly:FuzzDecodeConversationItem ./gladly:FuzzDecodeErrorBody ./gladly:FuzzEventsStream ./gladly:FuzzDecodeList ./gladly:FuzzDecodeAgentTolerant ./gladly:FuzzParseRetryAfter ./auth:FuzzAuthorization
 FUZZTIME ?= 2m
 FUZZTIME_SHORT ?= 1500ms
 

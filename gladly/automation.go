@@ -68,7 +68,7 @@ func (s *AutomationService) GetSession(ctx context.Context, sessionID string) (*
 // ListMessages returns the messages of an automation session, oldest first.
 // Gladly: GET /api/v1/message-automation/sessions/{sessionId}/messages (getAutomationSessionMessages)
 func (s *AutomationService) ListMessages(ctx context.Context, sessionID string) ([]*AutomationMessage, *Response, error) {
-	return get[[]*AutomationMessage](ctx, s.client, "getAutomationSessionMessages", nil, "/api/v1/message-automation/sessions/%s/messages", sessionID)
+	return getList[*AutomationMessage](ctx, s.client, "getAutomationSessionMessages", nil, "/api/v1/message-automation/sessions/%s/messages", sessionID)
 }
 
 // GetMessage fetches one message of an automation session.

@@ -96,7 +96,7 @@ func (s *ConversationsService) Get(ctx context.Context, id string) (*Conversatio
 // says whether Gladly left newer ones out.
 // Gladly: GET /api/v1/customers/{customerId}/conversations (getConversations)
 func (s *ConversationsService) ListForCustomer(ctx context.Context, customerID string) ([]*Conversation, *Response, error) {
-	return get[[]*Conversation](ctx, s.client, "getConversations", nil, "/api/v1/customers/%s/conversations", customerID)
+	return getList[*Conversation](ctx, s.client, "getConversations", nil, "/api/v1/customers/%s/conversations", customerID)
 }
 
 // Update changes a conversation's assignee, status or both. Gladly refuses (400 invalid_state)

@@ -120,7 +120,7 @@ func (s *CustomersService) Find(ctx context.Context, opts FindCustomersOptions) 
 	if len(q) != 1 {
 		return nil, nil, &ArgumentError{Detail: "find customers by exactly one of email, phoneNumber, externalCustomerId"}
 	}
-	return get[[]*Customer](ctx, s.client, "findCustomers", q, "/api/v1/customer-profiles")
+	return getList[*Customer](ctx, s.client, "findCustomers", q, "/api/v1/customer-profiles")
 }
 
 // Create adds a customer profile and returns its id. The id is generated when the request has

@@ -83,7 +83,7 @@ type Topic struct {
 // List returns every agent of the organization.
 // Gladly: GET /api/v1/agents (getAgents)
 func (s *AgentsService) List(ctx context.Context) ([]*Agent, *Response, error) {
-	return get[[]*Agent](ctx, s.client, "getAgents", nil, "/api/v1/agents")
+	return getList[*Agent](ctx, s.client, "getAgents", nil, "/api/v1/agents")
 }
 
 // Get fetches an agent.
@@ -95,7 +95,7 @@ func (s *AgentsService) Get(ctx context.Context, id string) (*Agent, *Response, 
 // List returns every team of the organization.
 // Gladly: GET /api/v1/teams (getTeams)
 func (s *TeamsService) List(ctx context.Context) ([]*Team, *Response, error) {
-	return get[[]*Team](ctx, s.client, "getTeams", nil, "/api/v1/teams")
+	return getList[*Team](ctx, s.client, "getTeams", nil, "/api/v1/teams")
 }
 
 // Get fetches a team.
@@ -107,7 +107,7 @@ func (s *TeamsService) Get(ctx context.Context, id string) (*Team, *Response, er
 // List returns every inbox of the organization.
 // Gladly: GET /api/v1/inboxes (getInboxes)
 func (s *InboxesService) List(ctx context.Context) ([]*Inbox, *Response, error) {
-	return get[[]*Inbox](ctx, s.client, "getInboxes", nil, "/api/v1/inboxes")
+	return getList[*Inbox](ctx, s.client, "getInboxes", nil, "/api/v1/inboxes")
 }
 
 // Get fetches an inbox.
@@ -125,5 +125,5 @@ func (s *OrganizationService) Get(ctx context.Context) (*Organization, *Response
 // List returns every audience of the organization.
 // Gladly: GET /api/v1/audiences (getAudiences)
 func (s *AudiencesService) List(ctx context.Context) ([]*Audience, *Response, error) {
-	return get[[]*Audience](ctx, s.client, "getAudiences", nil, "/api/v1/audiences")
+	return getList[*Audience](ctx, s.client, "getAudiences", nil, "/api/v1/audiences")
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -80,11 +79,14 @@ func (e *Error) HasCode(code string) bool {
 	return false
 }
 
-// RateLimitError is a 429 answer. RetryAfter is Gladly's hint when it sent one, else zero.
+// RateLimitError is a 429 answer. RetryAfter is Gladly's hint when it sent one (capped by
+// WithMaxRetryAfter), else zero. Paused marks a request refused by gladgraph itself, without
+// reaching Gladly, because an earlier 429 paused the account beyond the request's deadline.
 type RateLimitError struct {
 	Err        *Error
 	RateLimit  RateLimit
 	RetryAfter time.Duration
+	Paused     bool
 }
 
 func (e *RateLimitError) Error() string { return e.Err.Error() }
@@ -166,17 +168,14 @@ const maxErrorBody = 64 << 10
 
 // decodeError reads a non-2xx answer. Gladly's documented bodies vary: {"errors":[…]},
 // {"errors":{…}} (several 404 examples), a bare […] (deleteJob) and no body at all.
-func decodeError(req *Request, h *http.Response) error {
+// Retry-After is read as seconds or an HTTP-date and capped at maxRetryAfter.
+func decodeError(req *Request, h *http.Response, maxRetryAfter time.Duration) error {
 	body, _ := io.ReadAll(io.LimitReader(h.Body, maxErrorBody))
 	e := &Error{StatusCode: h.StatusCode, Op: req.Op, Method: req.Method, Path: req.Path, Errors: parseFieldErrors(body)}
 	switch h.StatusCode {
 	case http.StatusTooManyRequests:
 		rl := &RateLimitError{Err: e, RateLimit: newResponse(h, 0).RateLimit}
-		if s := h.Header.Get("Retry-After"); s != "" {
-			if n, err := strconv.Atoi(s); err == nil && n >= 0 {
-				rl.RetryAfter = time.Duration(n) * time.Second
-			}
-		}
+		rl.RetryAfter, _ = ParseRetryAfter(h.Header.Get("Retry-After"), time.Now(), maxRetryAfter)
 		return rl
 	case http.StatusMovedPermanently:
 		m := &MovedError{Err: e, Location: h.Header.Get("Location")}
@@ -186,7 +185,14 @@ func decodeError(req *Request, h *http.Response) error {
 				m.NewID, _ = fe.Meta["new"].(string)
 			}
 		}
-		return m
+		if m.NewID != "" {
+			return m
+		}
+	}
+	if h.StatusCode < 400 {
+		// A redirect Gladly does not document (a 301 without its "moved" body, a 302 to a
+		// login or maintenance page): not an answer of the API.
+		return &InvalidResponseError{Op: req.Op, Method: req.Method, Path: req.Path, Status: h.StatusCode, Reason: "redirect", Err: e}
 	}
 	return e
 }

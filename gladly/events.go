@@ -132,6 +132,10 @@ func (s *EventsService) Stream(ctx context.Context, opts ListEventsOptions, fn f
 	r := bufio.NewReader(resp.Body)
 	for n := 1; ; n++ {
 		line, rerr := r.ReadBytes('\n')
+		if rerr != nil && rerr != io.EOF {
+			// The line read with the failure is cut short (a dropped stream, the byte cap).
+			return resp, fmt.Errorf("gladly: getEvents: read stream: %w", rerr)
+		}
 		if len(bytes.TrimSpace(line)) > 0 {
 			ev, err := ParseEvent(line)
 			if err != nil {

@@ -80,7 +80,7 @@ type ListExportJobsOptions struct {
 // ListSchedules returns the organization's export schedules (there is one).
 // Gladly: GET /api/v1/export/schedules (findSchedules)
 func (s *ExportsService) ListSchedules(ctx context.Context) ([]*ExportSchedule, *Response, error) {
-	return get[[]*ExportSchedule](ctx, s.client, "findSchedules", nil, "/api/v1/export/schedules")
+	return getList[*ExportSchedule](ctx, s.client, "findSchedules", nil, "/api/v1/export/schedules")
 }
 
 // ListJobs returns the export jobs of the last 14 days that match opts.
@@ -96,7 +96,7 @@ func (s *ExportsService) ListJobs(ctx context.Context, opts ListExportJobsOption
 	if !opts.EndAt.IsZero() {
 		q.Set("endAt", opts.EndAt.UTC().Format(queryTime))
 	}
-	return get[[]*ExportJob](ctx, s.client, "findJobs", q, "/api/v1/export/jobs")
+	return getList[*ExportJob](ctx, s.client, "findJobs", q, "/api/v1/export/jobs")
 }
 
 // GetJob fetches an export job.

@@ -29,9 +29,12 @@ type Client struct {
 	limiter       Limiter
 	reportLimiter Limiter
 	retry         RetryPolicy
-	logger        zerolog.Logger
-	observers     []Observer
-	newID         func() string
+	maxRetryAfter time.Duration
+	// maxResponseBytes caps one answer (see WithMaxResponseBytes).
+	maxResponseBytes int64
+	logger           zerolog.Logger
+	observers        []Observer
+	newID            func() string
 
 	common service
 
@@ -175,13 +178,15 @@ func NewClient(base string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		baseURL:       u,
-		httpClient:    &http.Client{Timeout: 60 * time.Second},
-		limiter:       NewWindowLimiter(DefaultRequestsPerSecond, time.Second),
-		reportLimiter: NewReportLimiter(),
-		retry:         DefaultRetryPolicy(),
-		logger:        zerolog.Nop(),
-		newID:         NewID,
+		baseURL:          u,
+		httpClient:       &http.Client{Timeout: 60 * time.Second},
+		limiter:          NewWindowLimiter(DefaultRequestsPerSecond, time.Second),
+		reportLimiter:    NewReportLimiter(),
+		retry:            DefaultRetryPolicy(),
+		maxRetryAfter:    DefaultMaxRetryAfter,
+		maxResponseBytes: DefaultMaxResponseBytes,
+		logger:           zerolog.Nop(),
+		newID:            NewID,
 	}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {

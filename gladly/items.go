@@ -108,7 +108,7 @@ func (s *ItemsService) ListForConversation(ctx context.Context, conversationID s
 	if opts != nil && opts.SessionID != "" {
 		q = url.Values{"sessionId": {opts.SessionID}}
 	}
-	return get[[]*Item](ctx, s.client, "getConversationItems", q, "/api/v1/conversations/%s/items", conversationID)
+	return getList[*Item](ctx, s.client, "getConversationItems", q, "/api/v1/conversations/%s/items", conversationID)
 }
 
 // GetVoiceTranscript fetches the transcript of a phone call or voicemail item.
@@ -131,6 +131,7 @@ func (s *ItemsService) GetRecording(ctx context.Context, itemID string) (io.Read
 		return nil, nil, err
 	}
 	req.Accept = "audio/mpeg"
+	req.Uncapped = true // relayed as it arrives, never held whole
 	resp, err := s.client.DoRaw(ctx, req)
 	if err != nil {
 		return nil, resp, err

@@ -10,9 +10,10 @@ import (
 // object cached or relayed after decoding keeps every field Gladly sent, known or not. Objects
 // built in Go (no Raw) encode from their fields.
 
-// decodeKeepingRaw decodes b into plain (the object through a method-less alias) and keeps b.
+// decodeKeepingRaw decodes b into plain (the object through a method-less alias), tolerating
+// unambiguous type departures (see decodeTolerant), and keeps b.
 func decodeKeepingRaw(b []byte, plain any, raw *json.RawMessage) error {
-	if err := json.Unmarshal(b, plain); err != nil {
+	if err := decodeTolerant(b, plain); err != nil {
 		return err
 	}
 	*raw = bytes.Clone(b)

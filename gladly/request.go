@@ -33,6 +33,9 @@ type Request struct {
 	Report bool
 	// Public sends the request without credentials (Gladly's public answers endpoints).
 	Public bool
+	// Uncapped exempts a streamed body (DoRaw) from the client's byte cap: recordings relayed
+	// to a client as they arrive, never held whole.
+	Uncapped bool
 }
 
 // Response wraps Gladly's HTTP response with the headers Gladly defines.
@@ -46,6 +49,8 @@ type Response struct {
 	RateLimit RateLimit
 	// Attempts is how many times the request was sent.
 	Attempts int
+	// Invalid lists the records of a list answer that could not be read (the others were).
+	Invalid []InvalidRecord
 }
 
 // RateLimit is Gladly's view of the organization's per-second budget.
@@ -87,34 +92,63 @@ func (c *Client) NewRequest(op, method, path string, query url.Values, body any)
 
 // Do sends req, retrying where req.Retryable allows, and decodes a JSON answer into v (when v is
 // not nil and the answer has a body). Non-2xx answers return a *Error (or *RateLimitError,
-// *MovedError); the Response is returned whenever one arrived.
+// *MovedError); an answer that cannot be read as JSON (another content type, invalid JSON, an
+// empty 200 to a GET) an *InvalidResponseError; one over the client's byte cap a
+// *ResponseTooLargeError. The Response is returned whenever one arrived.
 func (c *Client) Do(ctx context.Context, req *Request, v any) (*Response, error) {
-	resp, err := c.send(ctx, req)
-	if err != nil {
+	resp, b, err := c.doBytes(ctx, req, v != nil)
+	if err != nil || v == nil || b == nil {
 		return resp, err
 	}
-	defer resp.Body.Close()
-	if v == nil || resp.StatusCode == http.StatusNoContent {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-		return resp, nil
-	}
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return resp, fmt.Errorf("gladly: %s: read body: %w", req.Op, err)
-	}
-	if len(bytes.TrimSpace(b)) == 0 {
-		return resp, nil
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return resp, fmt.Errorf("gladly: %s: decode %s answer: %w", req.Op, req.Method, err)
+	if err := decodeTolerant(b, v); err != nil {
+		return resp, c.invalid(req, resp, "the body is not the JSON this operation returns")
 	}
 	return resp, nil
 }
 
+// doBytes sends req and reads the answer's body (nil when none is wanted or none came).
+func (c *Client) doBytes(ctx context.Context, req *Request, want bool) (*Response, []byte, error) {
+	resp, err := c.send(ctx, req)
+	if err != nil {
+		return resp, nil, err
+	}
+	defer resp.Body.Close()
+	if !want || resp.StatusCode == http.StatusNoContent {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+		return resp, nil, nil
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
+		return resp, nil, c.invalid(req, resp, "content type "+mediaType(ct)+", not JSON")
+	}
+	b, err := readCapped(resp.Body, c.maxResponseBytes, req)
+	if err != nil {
+		return resp, nil, err
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		if req.Method == http.MethodGet && resp.StatusCode == http.StatusOK {
+			// A read that answers nothing would otherwise become a silent null.
+			return resp, nil, c.invalid(req, resp, "empty body")
+		}
+		return resp, nil, nil
+	}
+	return resp, b, nil
+}
+
+func (c *Client) invalid(req *Request, resp *Response, reason string) error {
+	return &InvalidResponseError{Op: req.Op, Method: req.Method, Path: req.Path, Status: statusOf(resp), Reason: reason}
+}
+
 // DoRaw sends req like Do but leaves the body unread: the caller streams it and must close it.
 // Used for CSV reports, JSON-lines events, export files and recordings.
+// The body is capped like Do's (a read past the cap fails with *ResponseTooLargeError) unless
+// req.Uncapped.
 func (c *Client) DoRaw(ctx context.Context, req *Request) (*Response, error) {
-	return c.send(ctx, req)
+	resp, err := c.send(ctx, req)
+	if err != nil || req.Uncapped {
+		return resp, err
+	}
+	resp.Body = &cappedBody{ReadCloser: resp.Body, left: c.maxResponseBytes, err: &ResponseTooLargeError{Op: req.Op, Limit: c.maxResponseBytes}}
+	return resp, nil
 }
 
 // send performs the attempts. On success the returned response's body is open.
@@ -132,6 +166,11 @@ func (c *Client) send(ctx context.Context, req *Request) (*Response, error) {
 		if err != nil {
 			if lastErr != nil {
 				return lastResp, lastErr
+			}
+			var pe *PausedError
+			if errors.As(err, &pe) {
+				return nil, &RateLimitError{Err: &Error{StatusCode: http.StatusTooManyRequests, Op: req.Op, Method: req.Method, Path: req.Path},
+					RateLimit: RateLimit{Limit: -1, Remaining: -1}, RetryAfter: pe.RetryAfter, Paused: true}
 			}
 			return nil, fmt.Errorf("gladly: %s: rate limiter: %w", req.Op, err)
 		}
@@ -153,7 +192,7 @@ func (c *Client) send(ctx context.Context, req *Request) (*Response, error) {
 		} else {
 			resp = newResponse(hresp, attempt)
 			if hresp.StatusCode >= 300 {
-				callErr = decodeError(req, hresp)
+				callErr = decodeError(req, hresp, c.maxRetryAfter)
 				_ = hresp.Body.Close()
 			}
 		}
@@ -169,6 +208,11 @@ func (c *Client) send(ctx context.Context, req *Request) (*Response, error) {
 			return resp, nil
 		}
 		lastErr, lastResp = callErr, resp
+		if ra := retryAfter(callErr); ra > 0 {
+			// Gladly asked the whole organization to wait: every request of this account
+			// (on every replica, when the limiter is shared) waits, not just this one.
+			limiter.Pause(time.Now().Add(ra))
+		}
 
 		if !req.Retryable || !retryableFailure(req, resp, callErr) || ctx.Err() != nil {
 			return resp, callErr
@@ -338,6 +382,29 @@ func (c *Client) call(ctx context.Context, op, method string, query url.Values, 
 		return nil, err
 	}
 	return c.Do(ctx, req, v)
+}
+
+// getList fetches a JSON array of T record by record: a record that cannot be read fails alone
+// and is reported in Response.Invalid, the others are returned.
+func getList[T any](ctx context.Context, c *Client, op string, query url.Values, format string, ids ...string) ([]T, *Response, error) {
+	p, err := apiPath(format, ids...)
+	if err != nil {
+		return nil, nil, err
+	}
+	req, err := c.NewRequest(op, http.MethodGet, p, query, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	resp, b, err := c.doBytes(ctx, req, true)
+	if err != nil {
+		return nil, resp, err
+	}
+	items, bad, err := DecodeList[T](op, b)
+	if err != nil {
+		return nil, resp, c.invalid(req, resp, "the body is not a JSON array")
+	}
+	resp.Invalid = bad
+	return items, resp, nil
 }
 
 // get fetches one JSON document (an object or a list) of type T.

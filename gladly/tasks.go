@@ -104,7 +104,7 @@ func (s *TasksService) ListForCustomer(ctx context.Context, customerID string, o
 	if opts != nil && opts.Status != "" {
 		q = url.Values{"status": {opts.Status}}
 	}
-	return get[[]*Task](ctx, s.client, "getTasks", q, "/api/v1/customers/%s/tasks", customerID)
+	return getList[*Task](ctx, s.client, "getTasks", q, "/api/v1/customers/%s/tasks", customerID)
 }
 
 // Get fetches a task.
@@ -135,7 +135,7 @@ func (s *TasksService) Update(ctx context.Context, id string, body *UpdateTaskRe
 // Gladly left newer ones out.
 // Gladly: GET /api/v1/tasks/{taskId}/comments (getTaskComments)
 func (s *TasksService) ListComments(ctx context.Context, taskID string) ([]*TaskComment, *Response, error) {
-	return get[[]*TaskComment](ctx, s.client, "getTaskComments", nil, "/api/v1/tasks/%s/comments", taskID)
+	return getList[*TaskComment](ctx, s.client, "getTaskComments", nil, "/api/v1/tasks/%s/comments", taskID)
 }
 
 // GetComment fetches one comment of a task.

@@ -27,7 +27,7 @@ type UpdateTopicRequest struct {
 // List returns every topic of the organization, disabled ones included.
 // Gladly: GET /api/v1/topics (getTopics)
 func (s *TopicsService) List(ctx context.Context) ([]*Topic, *Response, error) {
-	return get[[]*Topic](ctx, s.client, "getTopics", nil, "/api/v1/topics")
+	return getList[*Topic](ctx, s.client, "getTopics", nil, "/api/v1/topics")
 }
 
 // Get fetches a topic.

@@ -79,7 +79,7 @@ type UpdateWebhookRequest struct {
 // List returns every webhook of the organization.
 // Gladly: GET /api/v1/webhooks (getWebhooks)
 func (s *WebhooksService) List(ctx context.Context) ([]*Webhook, *Response, error) {
-	return get[[]*Webhook](ctx, s.client, "getWebhooks", nil, "/api/v1/webhooks")
+	return getList[*Webhook](ctx, s.client, "getWebhooks", nil, "/api/v1/webhooks")
 }
 
 // Get fetches a webhook.

@@ -245,7 +245,7 @@ func (r *queryResolver) Webhooks(ctx context.Context, first *int, after *string,
 	if err != nil {
 		return nil, err
 	}
-	return connOf(list, model.NewWebhook, pageArgs(first, after, last, before))
+	return connOf(ctx, list, model.NewWebhook, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) Webhook(ctx context.Context, id string) (*model.Webhook, error) {

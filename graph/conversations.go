@@ -85,6 +85,7 @@ func contactConversations(ctx context.Context, contactID string, status *model.C
 	if err != nil || list == nil {
 		return nil, err // Gladly answers 404 for a contact that does not exist: null
 	}
+	reportInvalid(ctx, list)
 	for _, c := range list.Items {
 		l.Conversations.Prime(c.ID, c)
 	}

@@ -54,7 +54,7 @@ func (r *conversationResolver) Items(ctx context.Context, obj *model.Conversatio
 	for _, it := range list.Items {
 		l.Items.Prime(it.ID, it) // e.g. the quick-reply question an answer points at: no second read
 	}
-	return connOf(list, model.NewConversationItem, pageArgs(first, after, last, before))
+	return connOf(ctx, list, model.NewConversationItem, pageArgs(first, after, last, before))
 }
 
 func (r *conversationCustomAttributeResolver) Attribute(ctx context.Context, obj *model.ConversationCustomAttribute) (*model.CustomAttribute, error) {

@@ -101,7 +101,7 @@ func (r *queryResolver) Users(ctx context.Context, first *int, after *string, la
 	if err != nil {
 		return nil, err
 	}
-	return connOf(list, model.NewUser, pageArgs(first, after, last, before))
+	return connOf(ctx, list, model.NewUser, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) User(ctx context.Context, id string) (*model.User, error) {
@@ -114,7 +114,7 @@ func (r *queryResolver) Groups(ctx context.Context, first *int, after *string, l
 	if err != nil {
 		return nil, err
 	}
-	return connOf(list, model.NewGroup, pageArgs(first, after, last, before))
+	return connOf(ctx, list, model.NewGroup, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) Group(ctx context.Context, id string) (*model.Group, error) {
@@ -127,6 +127,7 @@ func (r *queryResolver) Inboxes(ctx context.Context, disabled *bool, first *int,
 	if err != nil {
 		return nil, err
 	}
+	reportInvalid(ctx, list)
 	items := list.Items
 	if disabled != nil {
 		items = filter(items, func(i *gladly.Inbox) bool { return i.Disabled == *disabled })

@@ -44,6 +44,7 @@ type envConfig struct {
 	// scopes the caller holds; nil: every Gladly scope (see withScopes).
 	scopes       []string
 	routerSecret bool
+	clientOpts   []gladly.Option
 }
 
 // envOption configures newEnv.
@@ -63,6 +64,11 @@ func withLimits(l gqlhttp.Limits) envOption { return func(c *envConfig) { c.limi
 // withLogTo sends the handler's logs (warnings and up) to w instead of the test's log.
 func withLogTo(w io.Writer) envOption { return func(c *envConfig) { c.logTo = w } }
 
+// withClient passes options to the Gladly client (after the test defaults).
+func withClient(opts ...gladly.Option) envOption {
+	return func(c *envConfig) { c.clientOpts = append(c.clientOpts, opts...) }
+}
+
 // withoutIntrospection switches introspection off, as outside the demo.
 func withoutIntrospection() envOption { return func(c *envConfig) { c.noIntrospection = true } }
 
@@ -81,9 +87,10 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		o(&cfg)
 	}
 	fake := gladlytest.NewServer(t, append([]gladlytest.Option{gladlytest.WithoutRateLimit()}, cfg.fakeOpts...)...)
-	client, err := gladly.NewClient(fake.URL, gladly.WithBasicAuth(fake.Username, fake.Token),
+	client, err := gladly.NewClient(fake.URL, append([]gladly.Option{gladly.WithBasicAuth(fake.Username, fake.Token),
 		gladly.WithRateLimit(gladly.Unlimited{}),
-		gladly.WithRetry(gladly.RetryPolicy{MaxAttempts: 4, InitialInterval: 5 * time.Millisecond, MaxInterval: 20 * time.Millisecond, Multiplier: 2}))
+		gladly.WithRetry(gladly.RetryPolicy{MaxAttempts: 4, InitialInterval: 5 * time.Millisecond, MaxInterval: 20 * time.Millisecond, Multiplier: 2})},
+		cfg.clientOpts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/graph/model"
+	"github.com/gladgraph/gladgraph/loaders"
 )
 
 // The extensions.code values of infrastructure failures (DESIGN.md §2).
@@ -23,6 +24,10 @@ const (
 	CodeUpstreamUnavailable     = "UPSTREAM_UNAVAILABLE"
 	CodeUpstreamUnauthenticated = "UPSTREAM_UNAUTHENTICATED"
 	CodeUpstreamForbidden       = "UPSTREAM_FORBIDDEN"
+	CodeUpstreamInvalid         = "UPSTREAM_INVALID_RESPONSE"
+	CodeUpstreamTooLarge        = "UPSTREAM_RESPONSE_TOO_LARGE"
+	CodeRateLimited             = "RATE_LIMITED"
+	CodeOperationTooExpensive   = "OPERATION_TOO_EXPENSIVE"
 	CodeBadUserInput            = "BAD_USER_INPUT"
 	CodeInternal                = "INTERNAL_SERVER_ERROR"
 )
@@ -111,6 +116,10 @@ func classify(err error) (code, msg string, ext map[string]any) {
 		gerr *gladly.Error
 		gql  *gqlerror.Error
 		acc  *accessError
+		inv  *gladly.InvalidResponseError
+		rec  *gladly.InvalidRecordError
+		big  *gladly.ResponseTooLargeError
+		mine *loaders.CallerRateLimitError
 	)
 	switch {
 	case errors.As(err, &acc):
@@ -123,6 +132,19 @@ func classify(err error) (code, msg string, ext map[string]any) {
 		return CodeBadUserInput, err.Error(), nil
 	case errors.As(err, &arg):
 		return CodeBadUserInput, strings.TrimPrefix(arg.Error(), "gladly: "), nil
+	case errors.As(err, &mine):
+		secs := max(int(math.Ceil(mine.RetryAfter.Seconds())), 1)
+		return CodeRateLimited, "this caller's share of Gladly calls is used up; retry later", map[string]any{"retryAfterSeconds": secs}
+	case errors.As(err, &big):
+		return CodeUpstreamTooLarge, "Gladly's answer is larger than gladgraph accepts", nil
+	case errors.As(err, &rec):
+		ext := map[string]any{"index": rec.Index}
+		if rec.ID != "" {
+			ext["id"] = rec.ID
+		}
+		return CodeUpstreamInvalid, "a record Gladly sent cannot be read; the list's other records were", ext
+	case errors.As(err, &inv):
+		return CodeUpstreamInvalid, "Gladly's answer cannot be read (" + inv.Reason + ")", nil
 	case errors.As(err, &rate):
 		secs := max(int(math.Ceil(rate.RetryAfter.Seconds())), 1)
 		return CodeUpstreamRateLimited, "Gladly's rate limit was reached; retry later", map[string]any{"retryAfterSeconds": secs}
@@ -142,6 +164,17 @@ func classify(err error) (code, msg string, ext map[string]any) {
 		return CodeUpstreamUnavailable, "the request was canceled", nil
 	}
 	return CodeInternal, "internal error", nil
+}
+
+// reportInvalid adds, at the list field's path, one UPSTREAM_INVALID_RESPONSE error per record of
+// list that could not be read: the record fails alone, the others resolve.
+func reportInvalid[T any](ctx context.Context, list *loaders.List[T]) {
+	if list == nil {
+		return
+	}
+	for _, r := range list.Invalid {
+		graphql.AddError(ctx, r.Err)
+	}
 }
 
 // gladlyDetail is Gladly's explanation of a refusal, for a client to read.

@@ -14,7 +14,8 @@ import (
 )
 
 func (r *actorResolver) User(ctx context.Context, obj *model.Actor) (*model.User, error) {
-	if obj.ActorType() != model.ActorTypeAgent || obj.Actor.ID == "" {
+	// An API actor is the API user, an agent of the organization: the schema promises it too.
+	if t := obj.ActorType(); (t != model.ActorTypeAgent && t != model.ActorTypeAPI) || obj.Actor.ID == "" {
 		return nil, nil
 	}
 	u, err := loaders.For(ctx).Users.Load(ctx, obj.Actor.ID)

@@ -63,7 +63,8 @@ const (
 const publicAnswerCap = 1000
 
 // topicConn is the connection of the topics keep accepts, in Gladly's order.
-func topicConn(list *loaders.List[*gladly.Topic], keep func(*gladly.Topic) bool, args model.PageArgs) (*model.Connection[*model.Topic], error) {
+func topicConn(ctx context.Context, list *loaders.List[*gladly.Topic], keep func(*gladly.Topic) bool, args model.PageArgs) (*model.Connection[*model.Topic], error) {
+	reportInvalid(ctx, list)
 	return connOfItems(filter(list.Items, keep), list.Limited, model.NewTopic, args)
 }
 

@@ -283,7 +283,7 @@ func (r *queryResolver) Topics(ctx context.Context, disabled *bool, first *int, 
 	if err != nil {
 		return nil, err
 	}
-	return topicConn(list, func(t *gladly.Topic) bool { return disabled == nil || t.Disabled == *disabled }, pageArgs(first, after, last, before))
+	return topicConn(ctx, list, func(t *gladly.Topic) bool { return disabled == nil || t.Disabled == *disabled }, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) Topic(ctx context.Context, id string) (*model.Topic, error) {
@@ -301,7 +301,7 @@ func (r *queryResolver) Audiences(ctx context.Context, first *int, after *string
 	if err != nil {
 		return nil, err
 	}
-	return connOf(list, func(a *gladly.Audience) *gladly.Audience { return a }, pageArgs(first, after, last, before))
+	return connOf(ctx, list, func(a *gladly.Audience) *gladly.Audience { return a }, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) PublicAnswers(ctx context.Context, language *string, audienceID *string, first *int, after *string, last *int, before *string) (*model.Connection[*model.PublicAnswer], error) {
@@ -318,6 +318,7 @@ func (r *queryResolver) PublicAnswers(ctx context.Context, language *string, aud
 		return nil, err
 	}
 	// Gladly sends no cap signal here: a full list is taken as capped.
+	reportInvalid(ctx, list)
 	truncated := list.Limited || len(list.Items) >= publicAnswerCap
 	return connOfItems(list.Items, truncated, func(a *gladly.PublicAnswer) *model.PublicAnswer { return model.NewPublicAnswer(a, lang) }, pageArgs(first, after, last, before))
 }
@@ -344,6 +345,7 @@ func (r *queryResolver) SearchPublicAnswers(ctx context.Context, query string, l
 	if err != nil || found == nil {
 		return nil, err
 	}
+	reportInvalid(ctx, found)
 	return connOfItems(found.Items, found.Limited, func(m *gladly.PublicAnswerMatch) *model.PublicAnswer { return model.NewPublicAnswerMatch(m, lang) }, pageArgs(first, after, last, before))
 }
 
@@ -365,7 +367,7 @@ func (r *topicResolver) Children(ctx context.Context, obj *model.Topic, disabled
 	if err != nil {
 		return nil, err
 	}
-	return topicConn(list, func(t *gladly.Topic) bool {
+	return topicConn(ctx, list, func(t *gladly.Topic) bool {
 		return t.ParentID == obj.ID && (disabled == nil || t.Disabled == *disabled)
 	}, pageArgs(first, after, last, before))
 }

@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"context"
+
 	"github.com/gladgraph/gladgraph/graph/model"
 	"github.com/gladgraph/gladgraph/loaders"
 )
@@ -14,10 +16,11 @@ func pageArgs(first *int, after *string, last *int, before *string) model.PageAr
 
 // connOf windows a Gladly list by the page arguments, then wraps the selected items. A nil list
 // (its parent does not exist) is a null connection.
-func connOf[T any, M any](list *loaders.List[T], wrap func(T) M, args model.PageArgs) (*model.Connection[M], error) {
+func connOf[T any, M any](ctx context.Context, list *loaders.List[T], wrap func(T) M, args model.PageArgs) (*model.Connection[M], error) {
 	if list == nil {
 		return nil, nil
 	}
+	reportInvalid(ctx, list)
 	return connOfItems(list.Items, list.Limited, wrap, args)
 }
 

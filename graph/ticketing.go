@@ -266,15 +266,16 @@ func ticketsOf(ctx context.Context, contactID string, status *model.TicketStatus
 		return nil, err
 	}
 	if list == nil || status == nil {
-		return connOf(list, model.NewTicket, args)
+		return connOf(ctx, list, model.NewTicket, args)
 	}
 	if list.Limited {
 		list, err = ld.ContactTasks.Load(ctx, loaders.TasksKey{ContactID: contactID, Status: string(*status)})
 		if err != nil {
 			return nil, err
 		}
-		return connOf(list, model.NewTicket, args)
+		return connOf(ctx, list, model.NewTicket, args)
 	}
+	reportInvalid(ctx, list)
 	items := filter(list.Items, func(t *gladly.Task) bool { return t.Status == string(*status) })
 	return connOfItems(items, false, model.NewTicket, args)
 }

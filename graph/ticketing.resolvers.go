@@ -249,7 +249,7 @@ func (r *mutationResolver) CreateComment(ctx context.Context, input model.Create
 	key := loaders.CommentKey{TaskID: input.TicketID, CommentID: id}
 	r.invalidateTicketing(ctx,
 		loaders.Ref{Kind: loaders.KindTaskComments, ID: input.TicketID},
-		loaders.Ref{Kind: loaders.KindComment, ID: key.TaskID + "|" + key.CommentID}, // a lookup of the id before it existed
+		loaders.CommentRef(key.TaskID, key.CommentID), // a lookup of the id before it existed
 	)
 	c, err := loaders.For(ctx).Comments.Load(ctx, key)
 	if err != nil {
@@ -270,7 +270,7 @@ func (r *queryResolver) Contacts(ctx context.Context, email *string, phone *stri
 	if list == nil {
 		list = &loaders.List[*gladly.Customer]{}
 	}
-	return connOf(list, model.NewContact, pageArgs(first, after, last, before))
+	return connOf(ctx, list, model.NewContact, pageArgs(first, after, last, before))
 }
 
 func (r *queryResolver) Contact(ctx context.Context, id string) (*model.Contact, error) {
@@ -348,7 +348,7 @@ func (r *ticketResolver) Comments(ctx context.Context, obj *model.Ticket, first 
 	if err != nil {
 		return nil, err
 	}
-	return connOf(list, model.NewComment, pageArgs(first, after, last, before))
+	return connOf(ctx, list, model.NewComment, pageArgs(first, after, last, before))
 }
 
 func (r *Resolver) Comment() generated.CommentResolver { return &commentResolver{r} }

@@ -31,7 +31,7 @@ const (
 // tags are the cache tags a ref invalidates: its own, and the organization-wide list that holds
 // objects of its kind.
 func (r Ref) tags() []string {
-	t := []string{key(r.Kind, r.ID)}
+	t := []string{r.tag()}
 	switch r.Kind {
 	case KindAgent:
 		t = append(t, key(kindAgents))

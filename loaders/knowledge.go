@@ -13,13 +13,13 @@ import (
 // type). Ref{KindAnswer} drops every content the answer has; a cached "no such content" (404)
 // carries no tag of its answer, so a write that creates the content drops it through this ref.
 func ContentRef(answerID, language, contentType string) Ref {
-	return Ref{Kind: KindAnswerContent, ID: answerID + "|" + language + "|" + contentType}
+	return compositeRef(KindAnswerContent, answerID, language, contentType)
 }
 
 // PublicAnswerRef is the ref of a public answer in one language; like ContentRef, it reaches the
 // cached "no public content in that language" that Ref{KindAnswer} does not.
 func PublicAnswerRef(answerID, language string) Ref {
-	return Ref{Kind: kindPublicAnswers, ID: "one|" + answerID + "|" + language}
+	return compositeRef(kindPublicAnswers, "one", answerID, language)
 }
 
 var errNoOrganization = errors.New("gladly: the organization cannot be read")

@@ -12,10 +12,13 @@ import (
 	"github.com/gladgraph/gladgraph/gladly"
 )
 
-// List is a Gladly list as one value: the items, and whether Gladly capped it.
+// List is a Gladly list as one value: the items, and whether Gladly capped it. Invalid holds the
+// records Gladly sent that could not be read: each fails alone (the resolver reports it at the
+// list's path), and it is cached with the list, so a cache hit reports it again.
 type List[T any] struct {
 	Items   []T
 	Limited bool
+	Invalid []gladly.InvalidRecord
 }
 
 // source tells a loader how to fetch one key from Gladly and how to cache it.
@@ -129,23 +132,70 @@ func listOf[K comparable, T any](call func(ctx context.Context, k K) ([]T, *glad
 		l := &List[T]{Items: items}
 		if resp != nil {
 			l.Limited = resp.Limited
+			l.Invalid = resp.Invalid
 		}
 		return l, resp, nil
 	}
 }
 
-// A List is cached as Gladly's JSON array; the cap flag travels beside it (see fetched).
-func (l *List[T]) MarshalJSON() ([]byte, error) { return json.Marshal(l.Items) }
+// A List is cached as Gladly's JSON array, unreadable records in their places; the cap flag
+// travels beside it (see fetched).
+func (l *List[T]) MarshalJSON() ([]byte, error) {
+	if len(l.Invalid) == 0 {
+		return json.Marshal(l.Items)
+	}
+	all := make([]any, 0, len(l.Items)+len(l.Invalid))
+	items, bad := l.Items, l.Invalid
+	for len(items) > 0 || len(bad) > 0 {
+		if len(bad) > 0 && (bad[0].Index <= len(all) || len(items) == 0) {
+			all = append(all, bad[0].Raw)
+			bad = bad[1:]
+			continue
+		}
+		all = append(all, items[0])
+		items = items[1:]
+	}
+	return json.Marshal(all)
+}
 
-// UnmarshalJSON reads the JSON array of a cached list.
-func (l *List[T]) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, &l.Items) }
+// UnmarshalJSON reads the JSON array of a cached list, record by record as Gladly's was read.
+func (l *List[T]) UnmarshalJSON(b []byte) error {
+	items, bad, err := gladly.DecodeList[T]("cache", b)
+	if err != nil {
+		return err
+	}
+	l.Items, l.Invalid = items, bad
+	return nil
+}
 
 func (l *List[T]) setLimited(v bool) { l.Limited = v }
 
-// key joins a kind and the parts of an id into a cache key / tag.
+// key joins a kind and the parts of an id into a cache key / tag. Each part is escaped (see
+// keyPart), so no input can spell another key: tickets(contactId: "vip|OPEN") is the list of a
+// contact named "vip|OPEN", never contact vip's open tickets. Parts without '|' or '%' (every
+// Gladly id) read as before.
 func key(kind Kind, parts ...string) string {
-	return string(kind) + ":" + strings.Join(parts, "|")
+	return string(kind) + ":" + joinParts(parts...)
 }
+
+func joinParts(parts ...string) string {
+	esc := make([]string, len(parts))
+	for i, p := range parts {
+		esc[i] = keyPart(p)
+	}
+	return strings.Join(esc, "|")
+}
+
+// keyPart escapes the separator and the escape character: '%' → %25, '|' → %7C. The escaped
+// part holds no '|', and the escaping is reversible, so distinct part lists join differently.
+func keyPart(p string) string {
+	if !strings.ContainsAny(p, "|%") {
+		return p
+	}
+	return partEscaper.Replace(p)
+}
+
+var partEscaper = strings.NewReplacer("%", "%25", "|", "%7C")
 
 // memo computes a value once per request (org-wide collections).
 type memo[T any] struct {

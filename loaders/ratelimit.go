@@ -24,12 +24,13 @@ import (
 // back to a local window of the same size: each replica then keeps the limit on its own, which
 // is the best it can do alone.
 type SharedLimiter struct {
-	rdb    redis.UniversalClient
-	key    string
-	n      int
-	window time.Duration
-	local  *gladly.WindowLimiter
-	log    zerolog.Logger
+	rdb      redis.UniversalClient
+	key      string
+	pauseKey string // set, with a TTL, while Gladly's Retry-After pauses the organization
+	n        int
+	window   time.Duration
+	local    *gladly.WindowLimiter
+	log      zerolog.Logger
 
 	mu       sync.Mutex
 	degraded bool
@@ -45,7 +46,8 @@ const sharedWindowGuard = 50 * time.Millisecond
 // keyed under prefix in Redis.
 func NewSharedLimiter(rdb redis.UniversalClient, prefix, host string, n int, window time.Duration, log zerolog.Logger) *SharedLimiter {
 	return &SharedLimiter{
-		rdb: rdb, key: prefix + "ratelimit:{" + host + "}", n: max(n, 1), window: window + sharedWindowGuard,
+		rdb: rdb, key: prefix + "ratelimit:{" + host + "}", pauseKey: prefix + "ratelimit:{" + host + "}:pause",
+		n: max(n, 1), window: window + sharedWindowGuard,
 		local: gladly.NewWindowLimiter(n, window), log: log,
 	}
 }
@@ -58,8 +60,9 @@ var reserveScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local window, n, maxwait = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local pause = math.max(redis.call('PTTL', KEYS[2]), 0) * 1000
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-local at = now
+local at = now + pause
 local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 if last[2] and tonumber(last[2]) > at then at = tonumber(last[2]) end
 if redis.call('ZCARD', KEYS[1]) >= n then
@@ -68,11 +71,11 @@ if redis.call('ZCARD', KEYS[1]) >= n then
   if s > at then at = s end
 end
 if at - now > maxwait then
-  return -(at - now)
+  return {-(at - now), pause}
 end
 redis.call('ZADD', KEYS[1], at, ARGV[4])
 redis.call('PEXPIRE', KEYS[1], math.ceil((at - now + window) / 1000) + 1000)
-return at - now
+return {at - now, pause}
 `)
 
 // confirmScript runs when a waiting request wakes. Woken within ARGV[5] µs of its reservation
@@ -84,11 +87,16 @@ var confirmScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local window, n, maxwait, me, tol = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
+local pause = math.max(redis.call('PTTL', KEYS[2]), 0) * 1000
 local mine = redis.call('ZSCORE', KEYS[1], me)
-if mine and now - tonumber(mine) <= tol then
-  return 0
+if pause == 0 and mine and now - tonumber(mine) <= tol then
+  return {0, 0}
 end
 redis.call('ZREM', KEYS[1], me)
+if pause > 0 then
+  -- A 429 paused the organization while this request slept: it queues again behind the pause.
+  return {-1, pause}
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 -- fits: with x added, every n+1 consecutive times around x span at least a window.
 local function fits(x)
@@ -124,7 +132,7 @@ else
     local c = tonumber(pts[i]) + window
     if c > now then
       if c - now > maxwait then
-        return -(c - now)
+        return {-(c - now), 0}
       end
       if fits(c) then
         at = c
@@ -134,14 +142,14 @@ else
   end
 end
 if not at then
-  return -(maxwait + 1)
+  return {-(maxwait + 1), 0}
 end
 if at - now > maxwait then
-  return -(at - now)
+  return {-(at - now), 0}
 end
 redis.call('ZADD', KEYS[1], at, me)
 redis.call('PEXPIRE', KEYS[1], math.ceil((at - now + window) / 1000) + 1000)
-return at - now
+return {at - now, 0}
 `)
 
 // wakeTolerance is how late a waiting request may wake and still take its reserved time: well
@@ -168,8 +176,11 @@ func (l *SharedLimiter) Wait(ctx context.Context) (func(), error) {
 			maxWait = max(time.Until(dl)-redisLimiterTimeout/4, 0).Microseconds()
 		}
 		rctx, cancel := context.WithTimeout(ctx, redisLimiterTimeout)
-		res, err := script.Run(rctx, l.rdb, []string{l.key}, l.window.Microseconds(), l.n, maxWait, member, wakeTolerance.Microseconds()).Int64()
+		out, err := script.Run(rctx, l.rdb, []string{l.key, l.pauseKey}, l.window.Microseconds(), l.n, maxWait, member, wakeTolerance.Microseconds()).Int64Slice()
 		cancel()
+		if err == nil && len(out) != 2 {
+			err = fmt.Errorf("rate limit script answered %d values", len(out))
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				l.cancel(ctx, member)
@@ -179,6 +190,14 @@ func (l *SharedLimiter) Wait(ctx context.Context) (func(), error) {
 			return l.local.Wait(ctx)
 		}
 		l.setDegraded(false, nil)
+		res, paused := out[0], time.Duration(out[1])*time.Microsecond
+		if res < 0 && paused > 0 && paused.Microseconds() > maxWait {
+			return nil, &gladly.PausedError{RetryAfter: paused}
+		}
+		if res < 0 && paused > 0 && script == confirmScript {
+			script, member = reserveScript, requestID() // queue again behind the pause
+			continue
+		}
 		if res < 0 {
 			wait := time.Duration(-res) * time.Microsecond
 			return nil, fmt.Errorf("%w (shared limit, wait %s)", gladly.ErrLimiterDeadline, wait.Round(time.Millisecond))
@@ -195,6 +214,30 @@ func (l *SharedLimiter) Wait(ctx context.Context) (func(), error) {
 		case <-t.C:
 		}
 		script = confirmScript
+	}
+}
+
+// pauseScript extends the organization's pause to ARGV[1] ms from now (never shortens it).
+var pauseScript = redis.NewScript(`
+local want = tonumber(ARGV[1])
+if redis.call('PTTL', KEYS[1]) < want then
+  redis.call('SET', KEYS[1], '1', 'PX', want)
+end
+return 1
+`)
+
+// Pause holds every replica's requests until until (Gladly's Retry-After), through Redis; the
+// local fallback pauses too, so the pause holds on this replica while Redis is unreachable.
+func (l *SharedLimiter) Pause(until time.Time) {
+	l.local.Pause(until)
+	ms := time.Until(until).Milliseconds()
+	if ms <= 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), redisLimiterTimeout)
+	defer cancel()
+	if err := pauseScript.Run(ctx, l.rdb, []string{l.pauseKey}, ms).Err(); err != nil {
+		l.setDegraded(true, err)
 	}
 }
 

@@ -171,12 +171,66 @@ func TestSharedLimiterRecheckLateWakers(t *testing.T) {
 		for i, d := range tc.others {
 			rdb.ZAdd(ctx, key, redis.Z{Score: at(d), Member: i})
 		}
-		res, err := confirmScript.Run(ctx, rdb, []string{key}, window.Microseconds(), n, noDeadline, "me", wakeTolerance.Microseconds()).Int64()
+		out, err := confirmScript.Run(ctx, rdb, []string{key, key + ":pause"}, window.Microseconds(), n, noDeadline, "me", wakeTolerance.Microseconds()).Int64Slice()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := time.Duration(res) * time.Microsecond; got < tc.min || got > tc.max {
+		if got := time.Duration(out[0]) * time.Microsecond; got < tc.min || got > tc.max {
 			t.Errorf("%s: wait %v, want %v to %v", tc.name, got, tc.min, tc.max)
 		}
+	}
+}
+
+// TestSharedLimiterPauseHoldsEveryReplica: a pause set through one replica (a 429 with
+// Retry-After) holds the requests of another: one whose deadline comes first is refused at once
+// with the time left, one that can wait goes after the pause.
+func TestSharedLimiterPauseHoldsEveryReplica(t *testing.T) {
+	t.Parallel()
+	srv := redistest.New(t)
+	a := NewSharedLimiter(srv.Client(t), srv.Prefix, "acme.gladly.com", 10, time.Second, testLogger(t))
+	b := NewSharedLimiter(srv.Client(t), srv.Prefix, "acme.gladly.com", 10, time.Second, testLogger(t))
+	a.Pause(time.Now().Add(time.Second))
+
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancel()
+	_, err := b.Wait(ctx)
+	var pe *gladly.PausedError
+	if !errors.As(err, &pe) || pe.RetryAfter <= 0 || pe.RetryAfter > time.Second {
+		t.Fatalf("during another replica's pause: %v; want a PausedError of at most 1s", err)
+	}
+	start := time.Now()
+	if _, err := b.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if waited := time.Since(start); waited < 500*time.Millisecond {
+		t.Errorf("granted after %v, inside the pause", waited)
+	}
+	if b.Degraded() {
+		t.Error("the limiter fell back to local limiting")
+	}
+}
+
+// TestSharedLimiterAbandonedWaitsLeaveTheQueue: requests that give up while queued leave the
+// shared FIFO, so that the next request is not queued behind them.
+func TestSharedLimiterAbandonedWaitsLeaveTheQueue(t *testing.T) {
+	t.Parallel()
+	srv := redistest.New(t)
+	rdb := srv.Client(t)
+	l := NewSharedLimiter(rdb, srv.Prefix, "acme.gladly.com", 1, time.Second, testLogger(t))
+	if _, err := l.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Go(func() { _, _ = l.Wait(ctx) })
+	}
+	for rdb.ZCard(t.Context(), l.key).Val() < 11 {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	wg.Wait()
+	if n := rdb.ZCard(t.Context(), l.key).Val(); n != 1 {
+		t.Errorf("%d reservations left after 10 of 11 requests gave up, want 1", n)
 	}
 }

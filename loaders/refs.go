@@ -32,13 +32,36 @@ const (
 	KindAutomationSession     Kind = "automation_session" // an automation session's messages
 )
 
-// Ref names cached data by kind and Gladly id.
+// Ref names cached data by kind and Gladly id. Data named by several ids (a comment of a task,
+// an answer's content in a language) takes a composite ref from its constructor (CommentRef,
+// ContentRef, PublicAnswerRef), never an ID joined by hand.
 type Ref struct {
 	Kind Kind
 	ID   string
 }
 
-func (r Ref) String() string { return string(r.Kind) + ":" + r.ID }
+func (r Ref) String() string { return r.tag() }
+
+// compositeMark starts the ID of a composite ref: the rest is already joined from escaped
+// parts (see joinParts). Refs only invalidate, so an id that spells the mark can at worst drop
+// an entry too many.
+const compositeMark = "\x00"
+
+// tag is the cache tag of the ref's own entry.
+func (r Ref) tag() string {
+	if rest, ok := strings.CutPrefix(r.ID, compositeMark); ok {
+		return string(r.Kind) + ":" + rest
+	}
+	return key(r.Kind, r.ID)
+}
+
+// compositeRef is the ref of data named by several parts.
+func compositeRef(kind Kind, parts ...string) Ref {
+	return Ref{Kind: kind, ID: compositeMark + joinParts(parts...)}
+}
+
+// CommentRef is the ref of one comment of a task (the Comments loader's entry, a 404 included).
+func CommentRef(taskID, commentID string) Ref { return compositeRef(KindComment, taskID, commentID) }
 
 // Invalidator drops cached data. Mutations call it after a write, the webhook receiver after an
 // event; it must be idempotent (the same refs may arrive twice) and cheap for refs it does not

@@ -9,7 +9,6 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 	"golang.org/x/sync/errgroup"
-	"golang.org/x/sync/singleflight"
 
 	"github.com/gladgraph/gladgraph/gladly"
 )
@@ -57,7 +56,7 @@ type Store struct {
 	cache       Cache
 	ttl         TTLs
 	concurrency int
-	flights     singleflight.Group
+	flights     flightGroup
 	disabled    bool // naive mode: no shared cache, no collapsing
 }
 
@@ -144,8 +143,8 @@ func decodeFetched(b []byte) (fetched, bool) {
 // fetchFunc fetches one key from Gladly.
 type fetchFunc func(ctx context.Context, key string) (fetched, error)
 
-// flightTimeout bounds a collapsed fetch: it outlives any one caller's cancellation (others may
-// be waiting on it) but not forever.
+// flightTimeout bounds a collapsed fetch: it outlives any one caller's cancellation while others
+// still wait on it (see flightGroup), but not forever.
 const flightTimeout = 30 * time.Second
 
 // getMany returns the answers for keys of one class, in order. A key's error is set when Gladly
@@ -246,23 +245,12 @@ func (s *Store) fetchEach(n int, fetch func(i int)) {
 	_ = g.Wait()
 }
 
-// flight fetches key once for every concurrent caller; each caller still stops waiting when its
-// own context ends.
+// flight fetches key once for every concurrent caller; each caller stops waiting when its own
+// context ends, and the fetch stops when no caller waits any more.
 func (s *Store) flight(ctx context.Context, class Class, key string, fetch fetchFunc) (fetched, error) {
-	ch := s.flights.DoChan(class.String()+"|"+key, func() (any, error) {
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), flightTimeout)
-		defer cancel()
+	return s.flights.do(ctx, class.String()+"|"+key, flightTimeout, func(fctx context.Context) (fetched, error) {
 		return fetch(fctx, key)
 	})
-	select {
-	case <-ctx.Done():
-		return fetched{}, ctx.Err()
-	case r := <-ch:
-		if r.Err != nil {
-			return fetched{}, r.Err
-		}
-		return r.Val.(fetched), nil
-	}
 }
 
 // Invalidate drops every cached answer holding one of refs' objects.

@@ -1,9 +1,11 @@
 package gladlytest
 
 import (
+	"cmp"
 	"errors"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"sync"
 	"time"
@@ -50,13 +52,27 @@ const (
 	FaultDropBefore
 	// FaultDropAfter processes the request, then closes the connection without answering.
 	FaultDropAfter
+	// FaultRaw answers Fault.Status (200 when zero) with Fault.Header and Fault.Body verbatim,
+	// without processing the request: a Gladly behind a misconfigured proxy (an HTML error
+	// page, a redirect to a login page, an empty 200, truncated JSON).
+	FaultRaw
+	// FaultRewrite processes the request, then passes the answer's body through Fault.Rewrite
+	// before it leaves: Gladly data that departs from the declared types ("primary": "true"),
+	// one malformed record in a list, an oversized answer.
+	FaultRewrite
 )
 
 // Fault is one injected failure.
 type Fault struct {
 	Kind   FaultKind
-	Status int           // for FaultStatus
+	Status int           // for FaultStatus and FaultRaw
 	Delay  time.Duration // for FaultSlow
+	// RetryAfter, when set, is sent as the Retry-After header of a FaultRateLimit answer.
+	// Gladly documents no Retry-After; a proxy or a future Gladly may send one.
+	RetryAfter string
+	Header     http.Header         // for FaultRaw
+	Body       []byte              // for FaultRaw
+	Rewrite    func([]byte) []byte // for FaultRewrite
 }
 
 // FailNext makes the next len(faults) requests for op (an operationId; "" for any operation)
@@ -137,6 +153,9 @@ func (f Fault) answer(w http.ResponseWriter, r *http.Request) bool {
 		writeErrors(w, status, fieldError{Code: "temporary_failure", Detail: http.StatusText(status)})
 		return true
 	case FaultRateLimit:
+		if f.RetryAfter != "" {
+			w.Header().Set("Retry-After", f.RetryAfter)
+		}
 		w.Header().Set("Ratelimit-Remaining-Second", "0")
 		writeErrors(w, http.StatusTooManyRequests, fieldError{Code: "rate_limited", Detail: "Rate limit reached"})
 		return true
@@ -151,8 +170,29 @@ func (f Fault) answer(w http.ResponseWriter, r *http.Request) bool {
 	case FaultDropBefore:
 		dropConnection(w)
 		return true
+	case FaultRaw:
+		for k, vs := range f.Header {
+			w.Header()[k] = vs
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(f.Body)))
+		w.WriteHeader(cmp.Or(f.Status, http.StatusOK))
+		_, _ = w.Write(f.Body)
+		return true
 	}
 	return false
+}
+
+// rewrite serves the answer h makes, its body passed through f.Rewrite.
+func (f Fault) rewrite(w http.ResponseWriter, r *http.Request, h http.HandlerFunc) {
+	buf := httptest.NewRecorder()
+	h(buf, r)
+	body := f.Rewrite(buf.Body.Bytes())
+	for k, vs := range buf.Header() {
+		w.Header()[k] = vs
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(buf.Code)
+	_, _ = w.Write(body)
 }
 
 // dropConnection ends the exchange without an answer: the client sees the connection close.

@@ -291,6 +291,10 @@ func (s *Server) handle(rt route) {
 			dropConnection(w)
 			return
 		}
+		if fault.Kind == FaultRewrite && fault.Rewrite != nil {
+			fault.rewrite(rec, r.WithContext(ctx), rt.h)
+			return
+		}
 		rt.h(rec, r.WithContext(ctx))
 	})
 }
