@@ -34,6 +34,7 @@ type envConfig struct {
 	limits          *graph.Limits
 	noIntrospection bool
 	logTo           io.Writer
+	naive           bool
 }
 
 // envOption configures newEnv.
@@ -54,6 +55,9 @@ func withLimits(l graph.Limits) envOption { return func(c *envConfig) { c.limits
 func withLogTo(w io.Writer) envOption { return func(c *envConfig) { c.logTo = w } }
 
 // withoutIntrospection switches introspection off, as outside the demo.
+// withNaive serves with the benchmark's N+1 loaders (Naive, no shared cache).
+func withNaive() envOption { return func(c *envConfig) { c.naive = true } }
+
 func withoutIntrospection() envOption { return func(c *envConfig) { c.noIntrospection = true } }
 
 func newEnv(t testing.TB, opts ...envOption) *env {
@@ -83,9 +87,13 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	if cfg.limits != nil {
 		limits = *cfg.limits
 	}
+	factory := loaders.NewFactory(client, loaders.NewStore(cache))
+	if cfg.naive {
+		factory = loaders.NewFactory(client, loaders.NewStore(cache, loaders.WithoutCache()), loaders.Naive())
+	}
 	h := graph.NewHandler(graph.Config{
 		Gladly:        client,
-		Loaders:       loaders.NewFactory(client, loaders.NewStore(cache)),
+		Loaders:       factory,
 		Media:         graph.NewMediaSigner([]byte("test-media-key-0123456789abcdef"), client.Tenant(), "http://gladgraph.test", 15*time.Minute),
 		Log:           log,
 		Introspection: !cfg.noIntrospection,
