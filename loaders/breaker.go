@@ -95,7 +95,7 @@ func classify(caller context.Context, err error) outcome {
 	if errors.Is(err, redis.ErrPoolTimeout) || errors.Is(err, redis.ErrPoolExhausted) {
 		return outcomeIgnored // every connection busy: local saturation, the call never reached Redis
 	}
-	var ne *net.OpError // not net.Error: context.DeadlineExceeded implements that interface too
+	var ne *net.OpError      // not net.Error: context.DeadlineExceeded implements that interface too
 	if errors.As(err, &ne) { // refused, reset, unreachable, or Redis too slow on the socket
 		return outcomeFailed
 	}
