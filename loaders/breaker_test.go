@@ -105,17 +105,12 @@ func TestBreakerOpensOnDeadRedis(t *testing.T) {
 	opts.DialTimeout = 100 * time.Millisecond
 	rdb := redis.NewClient(opts)
 	t.Cleanup(func() { _ = rdb.Close() })
+	ctx := t.Context()
+	if _, _, err := NewRedisCache(rdb, "gg:test:{t}:").Get(ctx, []string{"k"}); err != nil {
+		t.Fatalf("healthy Redis: %v", err)
+	}
 	r := NewResilient(NewRedisCache(rdb, "gg:test:{t}:"), testLogger(t))
 	t.Cleanup(r.Close)
-	ctx := t.Context()
-	for range 50 {
-		if _, _, err := r.Get(ctx, []string{"k"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if st := r.State(); !st.Up || st.Failures != 0 {
-		t.Fatalf("healthy Redis: %+v", st)
-	}
 
 	srv.Kill(t)
 	killed := time.Now()
@@ -137,10 +132,9 @@ func TestBreakerOpensOnDeadRedis(t *testing.T) {
 	if st.Up || st.Opens != 1 {
 		t.Fatalf("dead Redis: %+v; want the circuit open, once", st)
 	}
-	// The window holds the 50 good reads (when they fall within its second): it opens at the
-	// latest when the failures reach them (50 %); the eight readers racing past the check may
-	// add a few more.
-	if limit := int64(max(defaultBreakerMinCalls, 50) + 8); st.Failures > limit {
+	// Every counted call failed: it opens on the 20th; the eight readers racing past the check
+	// may add a few more.
+	if limit := int64(defaultBreakerMinCalls + 8); st.Failures > limit {
 		t.Errorf("opened after %d failed calls, want at most %d", st.Failures, limit)
 	}
 	t.Logf("opened %v after Redis died, after %d failed calls", time.Since(killed), st.Failures)

@@ -18,7 +18,8 @@ func RedisPoolSize(fetchConcurrency int) int {
 // pool sized by RedisPoolSize with warm idle connections; a pool wait ending in ErrPoolTimeout
 // within the cache call's timeout (local saturation, not counted against Redis); context
 // deadlines honoured on the socket, so that the call's timeout bounds a slow Redis and ends as a
-// network timeout (counted); one immediate retry, for a pooled connection Redis closed.
+// network timeout (counted); one immediate retry, for a pooled connection Redis closed; one dial
+// attempt (go-redis's five, 100 ms apart, held each read of a dead Redis for half a second).
 func TuneRedisOptions(o *redis.Options, fetchConcurrency int) {
 	o.PoolSize = RedisPoolSize(fetchConcurrency)
 	o.MinIdleConns = 2 * runtime.GOMAXPROCS(0)
@@ -27,4 +28,5 @@ func TuneRedisOptions(o *redis.Options, fetchConcurrency int) {
 	o.MaxRetries = 1
 	o.MinRetryBackoff = -1 // go-redis: -1 is no backoff
 	o.MaxRetryBackoff = -1
+	o.DialerRetries = 1
 }
