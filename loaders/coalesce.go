@@ -40,7 +40,7 @@ func NewCoalesced(backend Cache, maxInFlight int) *Coalesced {
 	if maxInFlight <= 0 {
 		maxInFlight = 2 * runtime.GOMAXPROCS(0)
 	}
-	return &Coalesced{Cache: backend, maxInFlight: maxInFlight, timeout: redisOpTimeout}
+	return &Coalesced{Cache: backend, maxInFlight: maxInFlight, timeout: time.Second}
 }
 
 // Get reads keys now, or in the next round trip when maxInFlight are already on the wire.
@@ -81,7 +81,8 @@ func (c *Coalesced) release() {
 }
 
 // readQueued reads the union of the queued keys in one round trip and answers each read. The
-// round trip has a deadline of its own: it serves several requests, none of which owns it.
+// round trip has a deadline of its own, as long as the longest a caller waits (each caller
+// stops at its own deadline): it serves several requests, none of which owns it.
 func (c *Coalesced) readQueued(q []*queuedGet) {
 	defer c.release()
 	index := map[string]int{}

@@ -21,10 +21,12 @@ import (
 type Resilient struct {
 	backend Cache
 	timeout time.Duration
-	probe   time.Duration
-	log     zerolog.Logger
-	onState func(up bool)
-	brk     *breaker
+	// retryTimeout bounds the second attempt of a failed read (0: none).
+	retryTimeout time.Duration
+	probe        time.Duration
+	log          zerolog.Logger
+	onState      func(up bool)
+	brk          *breaker
 
 	opens, failures, ignored atomic.Int64
 
@@ -51,6 +53,12 @@ type ResilientOption func(*Resilient)
 // WithTimeout bounds each cache call (default 150 ms).
 func WithTimeout(d time.Duration) ResilientOption { return func(r *Resilient) { r.timeout = d } }
 
+// WithRetryTimeout bounds the second attempt of a read that failed (default 1 s; 0: no second
+// attempt).
+func WithRetryTimeout(d time.Duration) ResilientOption {
+	return func(r *Resilient) { r.retryTimeout = d }
+}
+
 // WithProbeInterval sets how often an unreachable cache is retried (default 1 s).
 func WithProbeInterval(d time.Duration) ResilientOption { return func(r *Resilient) { r.probe = d } }
 
@@ -65,7 +73,7 @@ func WithBreaker(window time.Duration, minCalls int, ratio float64) ResilientOpt
 
 // NewResilient wraps backend.
 func NewResilient(backend Cache, log zerolog.Logger, opts ...ResilientOption) *Resilient {
-	r := &Resilient{backend: backend, timeout: redisOpTimeout, probe: time.Second, log: log,
+	r := &Resilient{backend: backend, timeout: redisOpTimeout, retryTimeout: time.Second, probe: time.Second, log: log,
 		pending: map[string]struct{}{}, closed: make(chan struct{}),
 		brk: newBreaker(defaultBreakerWindow, defaultBreakerMinCalls, defaultBreakerRatio)}
 	for _, o := range opts {
@@ -109,19 +117,26 @@ func (r *Resilient) observe(caller context.Context, err error) {
 	}
 }
 
-// Get reads through the backend, or reports every key missing while the circuit is open.
+// Get reads through the backend, or reports every key missing while the circuit is open. A read
+// that fails while the circuit stays closed is tried once more with a longer deadline: a miss
+// costs a Gladly call against the organization's 10 per second, so a replica short of CPU (reads
+// queueing for a connection or for the scheduler past their deadline) must not turn its own
+// overload into upstream traffic; a Redis really failing opens the circuit within its window,
+// and then nothing waits.
 func (r *Resilient) Get(ctx context.Context, keys []string) ([][]byte, Stamp, error) {
-	if !r.Up() {
-		return make([][]byte, len(keys)), 0, nil
+	for attempt, timeout := range []time.Duration{r.timeout, r.retryTimeout} {
+		if !r.Up() || (attempt > 0 && (timeout <= 0 || ctx.Err() != nil)) {
+			break
+		}
+		cctx, cancel := context.WithTimeout(ctx, timeout)
+		vals, at, err := r.backend.Get(cctx, keys)
+		cancel()
+		r.observe(ctx, err)
+		if err == nil {
+			return vals, at, nil
+		}
 	}
-	cctx, cancel := context.WithTimeout(ctx, r.timeout)
-	defer cancel()
-	vals, at, err := r.backend.Get(cctx, keys)
-	r.observe(ctx, err)
-	if err != nil {
-		return make([][]byte, len(keys)), 0, nil
-	}
-	return vals, at, nil
+	return make([][]byte, len(keys)), 0, nil
 }
 
 // Set writes back through the backend, or does nothing while the circuit is open.
