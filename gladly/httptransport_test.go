@@ -16,7 +16,7 @@ import (
 // default transport keeps 2 per host and would open ~30 again).
 func TestDefaultTransportKeepsConnections(t *testing.T) {
 	t.Parallel()
-	fake := gladlytest.NewServer(t, gladlytest.WithoutRateLimit(), gladlytest.WithLatency(20*time.Millisecond, 0), gladlytest.WithRequestLog(1000))
+	fake := gladlytest.NewServer(t, gladlytest.WithoutRateLimit(), gladlytest.WithLatency(50*time.Millisecond, 0), gladlytest.WithRequestLog(1000))
 	c, err := gladly.NewClient(fake.URL, gladly.WithBasicAuth(fake.Username, fake.Token), gladly.WithRateLimit(gladly.Unlimited{}))
 	if err != nil {
 		t.Fatal(err)
@@ -44,8 +44,8 @@ func TestDefaultTransportKeepsConnections(t *testing.T) {
 	}
 	round()
 	first := conns()
-	if len(first) < 2 {
-		t.Fatalf("the first batch used %d connection(s): the calls did not overlap, the test proves nothing", len(first))
+	if len(first) < batch/2 {
+		t.Fatalf("the first batch used %d connection(s): too few calls overlapped for the test to prove anything", len(first))
 	}
 	round()
 	opened := 0
@@ -54,8 +54,11 @@ func TestDefaultTransportKeepsConnections(t *testing.T) {
 			opened++
 		}
 	}
-	if opened != 0 {
-		t.Errorf("the second batch of %d calls opened %d new connections, want 0 (idle ones kept: %d)", batch, opened, len(first))
+	// Every connection of the first batch was kept: only calls beyond that many (when more
+	// overlapped this time) may need a new one. Go's default transport keeps 2 and would open
+	// nearly all of them again.
+	if limit := batch - len(first); opened > limit {
+		t.Errorf("the second batch of %d calls opened %d new connections, want at most %d (the first used %d)", batch, opened, limit, len(first))
 	}
 }
 
