@@ -59,11 +59,11 @@ func (r *report) writeMarkdown(w io.Writer) error {
 			conc = append(conc, t.Concurrency)
 		}
 	}
-	b.WriteString("| query | mode | calls | min | critical path ms | rate floor ms | p50 ms | p95 ms | p99 ms |")
+	b.WriteString("| query | mode | calls | min | critical path ms | rate floor ms | min ms | p50 ms | p95 ms | p99 ms |")
 	for _, c := range conc {
 		fmt.Fprintf(b, " rps c=%d |", c)
 	}
-	b.WriteString(" CPU ms/op | allocs/op | KB/op | peak RSS MB | breaker opens | new conns /100 calls |\n|---|---|--:|--:|--:|--:|--:|--:|--:|")
+	b.WriteString(" CPU ms/op | allocs/op | KB/op | peak RSS MB | breaker opens | new conns /100 calls |\n|---|---|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for range conc {
 		b.WriteString("--:|")
 	}
@@ -73,8 +73,8 @@ func (r *report) writeMarkdown(w io.Writer) error {
 		if x.RateLimitFloorMs > 0 {
 			floor = fmt.Sprintf("%.0f", x.RateLimitFloorMs)
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %d | %.0f (%d×) | %s | %s | %s | %s |", x.Query, x.Mode, num(x.UpstreamCalls), x.MinimumCalls,
-			x.CriticalPathMs, x.Hops, floor, msText(x.P50Ms), msText(x.P95Ms), msText(x.P99Ms))
+		fmt.Fprintf(b, "| %s | %s | %s | %d | %.0f (%d×) | %s | %s | %s | %s | %s |", x.Query, x.Mode, num(x.UpstreamCalls), x.MinimumCalls,
+			x.CriticalPathMs, x.Hops, floor, msText(x.MinMs), msText(x.P50Ms), msText(x.P95Ms), msText(x.P99Ms))
 		for i := range conc {
 			if i >= len(x.Throughput) {
 				b.WriteString(" |")
