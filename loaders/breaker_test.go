@@ -151,3 +151,47 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(2 * time.Millisecond)
 	}
 }
+
+// TestSaturatedReadsWaitInsteadOfMissing: reads that time out queueing for a connection are tried
+// again with a longer deadline and answer from the cache, instead of missing (each miss would be a
+// Gladly call: a replica's own overload turned into upstream traffic).
+func TestSaturatedReadsWaitInsteadOfMissing(t *testing.T) {
+	t.Parallel()
+	srv := redistest.New(t)
+	opts, err := redis.ParseURL(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	TuneRedisOptions(opts, 1)
+	opts.PoolSize, opts.MinIdleConns = 1, 0
+	rdb := redis.NewClient(opts)
+	t.Cleanup(func() { _ = rdb.Close() })
+	r := NewResilient(NewRedisCache(rdb, srv.Prefix+"{ns}:"), testLogger(t), WithTimeout(20*time.Millisecond))
+	t.Cleanup(r.Close)
+	ctx := t.Context()
+	_, at, _ := r.Get(ctx, nil)
+	if err := r.Set(ctx, at, []Entry{{Key: "k", Value: []byte("v"), TTL: time.Minute, Tags: []string{"k"}}}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Take the only connection out of the pool, and give it back 300 ms later.
+	held := rdb.Conn()
+	if err := held.Ping(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	time.AfterFunc(300*time.Millisecond, func() { _ = held.Close() })
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if vals, _, err := r.Get(ctx, []string{"k"}); err != nil || string(vals[0]) != "v" {
+				t.Errorf("a read queued behind a busy pool: %q %v; want the cached value", vals, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if st := r.State(); !st.Up || st.Failures != 0 || st.Ignored == 0 {
+		t.Errorf("%+v: want the first attempts ignored and nothing counted against Redis", st)
+	}
+}

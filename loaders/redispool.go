@@ -2,6 +2,7 @@ package loaders
 
 import (
 	"runtime"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -23,7 +24,7 @@ func RedisPoolSize(fetchConcurrency int) int {
 func TuneRedisOptions(o *redis.Options, fetchConcurrency int) {
 	o.PoolSize = RedisPoolSize(fetchConcurrency)
 	o.MinIdleConns = 2 * runtime.GOMAXPROCS(0)
-	o.PoolTimeout = redisOpTimeout
+	o.PoolTimeout = time.Second
 	o.ContextTimeoutEnabled = true
 	o.MaxRetries = 1
 	o.MinRetryBackoff = -1 // go-redis: -1 is no backoff
