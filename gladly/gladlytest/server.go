@@ -122,13 +122,21 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	return s
 }
 
+// idleTimeout is how long the fake keeps an idle keep-alive connection: longer than any pause
+// within a test's or the bench's load, shorter than the settling tests wait for.
+const idleTimeout = 2 * time.Second
+
 // Start starts a fake Gladly on a loopback port. Close it when done.
 func Start(opts ...Option) (*Server, error) {
 	s, err := newServer(opts...)
 	if err != nil {
 		return nil, err
 	}
-	s.hs = httptest.NewServer(s)
+	s.hs = httptest.NewUnstartedServer(s)
+	// Like a real server (Gladly's load balancers close idle connections too), and so that a
+	// client keeping a pool of idle connections does not keep their goroutines forever.
+	s.hs.Config.IdleTimeout = idleTimeout
+	s.hs.Start()
 	s.URL = s.hs.URL
 	s.db.org.GladlyURL = s.URL
 	return s, nil
