@@ -103,6 +103,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 
 	fakeOpts := []gladlytest.Option{
 		gladlytest.WithSeed(1), gladlytest.WithLatency(cfg.latency, cfg.jitter), gladlytest.WithRequestLog(100),
+		gladlytest.WithIdleTimeout(time.Minute),
 		gladlytest.WithSize(gladlytest.Size{Customers: entityCount, ConversationsPerCustomer: 1, ItemsPerConversation: 3, TasksPerCustomer: 1, CommentsPerTask: 1}),
 	}
 	var limiter gladly.Limiter = gladly.Unlimited{}

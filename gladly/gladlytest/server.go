@@ -60,6 +60,7 @@ type Server struct {
 }
 
 type config struct {
+	idleTimeout   time.Duration
 	seed          uint64
 	size          Size
 	latency       time.Duration
@@ -122,9 +123,13 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	return s
 }
 
-// idleTimeout is how long the fake keeps an idle keep-alive connection: longer than any pause
-// within a test's or the bench's load, shorter than the settling tests wait for.
-const idleTimeout = 2 * time.Second
+// defaultIdleTimeout is how long the fake keeps an idle keep-alive connection: longer than any
+// pause within a test's load, shorter than the settling tests wait for.
+const defaultIdleTimeout = 2 * time.Second
+
+// WithIdleTimeout sets how long an idle keep-alive connection is kept (default 2 s; the bench
+// uses a load balancer's 60 s, so that its pauses between cells do not cost connections).
+func WithIdleTimeout(d time.Duration) Option { return func(c *config) { c.idleTimeout = d } }
 
 // Start starts a fake Gladly on a loopback port. Close it when done.
 func Start(opts ...Option) (*Server, error) {
@@ -135,7 +140,7 @@ func Start(opts ...Option) (*Server, error) {
 	s.hs = httptest.NewUnstartedServer(s)
 	// Like a real server (Gladly's load balancers close idle connections too), and so that a
 	// client keeping a pool of idle connections does not keep their goroutines forever.
-	s.hs.Config.IdleTimeout = idleTimeout
+	s.hs.Config.IdleTimeout = s.cfg.idleTimeout
 	s.hs.Start()
 	s.URL = s.hs.URL
 	s.db.org.GladlyURL = s.URL
@@ -147,7 +152,7 @@ func Start(opts ...Option) (*Server, error) {
 func NewHandler(opts ...Option) (*Server, error) { return newServer(opts...) }
 
 func newServer(opts ...Option) (*Server, error) {
-	cfg := config{seed: 1, size: DefaultSize(), rateLimit: 10, logLimit: 10000, now: time.Now}
+	cfg := config{seed: 1, size: DefaultSize(), rateLimit: 10, logLimit: 10000, now: time.Now, idleTimeout: defaultIdleTimeout}
 	for _, o := range opts {
 		o(&cfg)
 	}
