@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -222,7 +223,7 @@ type throughput struct {
 
 // measureThroughput runs c workers for about d (every operation begun before the deadline
 // finishes and counts) and returns operations per second.
-func measureThroughput(ctx context.Context, r *opRunner, c int, d time.Duration) (float64, error) {
+func measureThroughput(ctx context.Context, r *opRunner, c int, d time.Duration) (rps float64, ops int64, err error) {
 	var (
 		done    atomic.Int64
 		firstEr error
@@ -250,9 +251,18 @@ func measureThroughput(ctx context.Context, r *opRunner, c int, d time.Duration)
 	}
 	wg.Wait()
 	if firstEr != nil {
-		return 0, firstEr
+		return 0, 0, firstEr
 	}
-	return float64(done.Load()) / time.Since(start).Seconds(), nil
+	return float64(done.Load()) / time.Since(start).Seconds(), done.Load(), nil
+}
+
+// cpuTime is the process's CPU time so far (user + system, every thread).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // percentile of sorted samples (nearest rank), in milliseconds.

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
@@ -16,6 +18,7 @@ import (
 	"github.com/gladgraph/gladgraph/gqlhttp"
 	"github.com/gladgraph/gladgraph/loaders"
 	"github.com/gladgraph/gladgraph/media"
+	"github.com/gladgraph/gladgraph/opcache"
 )
 
 // The modes, in the order they run for each query.
@@ -28,11 +31,14 @@ import (
 //     namespace of its own). Identical fetches in flight at the same moment are still collapsed
 //     across requests, as in production.
 //   - warm: the same, with the Redis namespace filled by an earlier run of the operation.
+//   - opcache: warm, with the operation-level response cache (package opcache) mounted on the
+//     GraphQL handler: a repeated query is answered from the response it produced, before
+//     execution.
 //   - memory: the same resolvers and loaders over an in-process cache filled with the same
 //     answers, and a Gladly client whose transport fails the run if it is ever used: no upstream,
 //     no network, no Redis — the floor gqlgen and the loaders set. (Not run for the mutation mix:
 //     writes need an upstream.)
-var modeNames = []string{"naive", "batched", "cold", "warm", "memory"}
+var modeNames = []string{"naive", "batched", "cold", "warm", "opcache", "memory"}
 
 // scopeHeader carries the Redis namespace of an operation (cold: a fresh one each time).
 const scopeHeader = "X-Bench-Scope"
@@ -44,19 +50,29 @@ type scopeKey struct{}
 const warmScope = "warm"
 
 // scopedCache is the Redis response cache under a per-operation namespace taken from the request
-// context. Entries written under warmScope are copied, unscoped, into mirror (memory mode's cache).
+// context, its reads coalesced per namespace as in production (loaders.Coalesced). Entries
+// written under warmScope are copied, unscoped, into mirror (memory mode's cache).
 type scopedCache struct {
 	rdb    redis.UniversalClient
 	ns     string
 	mirror loaders.Cache
+	scopes sync.Map // namespace → *loaders.Coalesced
 }
 
-func (c *scopedCache) scope(ctx context.Context) (*loaders.RedisCache, bool) {
+func (c *scopedCache) scope(ctx context.Context) (loaders.Cache, bool) {
 	s, _ := ctx.Value(scopeKey{}).(string)
 	if s == "" {
 		s = warmScope
 	}
-	return loaders.NewRedisCache(c.rdb, c.ns+s+":"), strings.HasPrefix(s, warmScope)
+	warm := strings.HasPrefix(s, warmScope)
+	if !warm { // a cold namespace serves one operation: nothing to share
+		return loaders.NewRedisCache(c.rdb, c.ns+s+":"), false
+	}
+	if v, ok := c.scopes.Load(s); ok {
+		return v.(loaders.Cache), true
+	}
+	v, _ := c.scopes.LoadOrStore(s, loaders.NewCoalesced(loaders.NewRedisCache(c.rdb, c.ns+s+":"), 0))
+	return v.(loaders.Cache), true
 }
 
 func (c *scopedCache) Get(ctx context.Context, keys []string) ([][]byte, loaders.Stamp, error) {
@@ -108,11 +124,14 @@ func benchTTLs() loaders.TTLs {
 
 // stack is everything the modes run on.
 type stack struct {
-	fake     *gladlytest.Server
-	handlers map[string]http.Handler // by mode; cold and warm share one (the scope differs)
-	memory   *noUpstream
-	memCache *loaders.MemoryCache
-	closers  []func()
+	fake      *gladlytest.Server
+	resilient *loaders.Resilient  // the breaker of cold, warm and opcache
+	conns     *gladly.ConnCounter // connections of the modes that call Gladly
+	opcache   *opcache.Extension
+	handlers  map[string]http.Handler // by mode; cold and warm share one (the scope differs)
+	memory    *noUpstream
+	memCache  *loaders.MemoryCache
+	closers   []func()
 }
 
 func (s *stack) close() {
@@ -131,10 +150,11 @@ type stackConfig struct {
 }
 
 func buildStack(cfg stackConfig) (*stack, error) {
-	s := &stack{fake: cfg.fake, handlers: map[string]http.Handler{}, memory: &noUpstream{}}
+	s := &stack{fake: cfg.fake, handlers: map[string]http.Handler{}, memory: &noUpstream{},
+		conns: &gladly.ConnCounter{Base: gladly.NewTransport(gladly.DefaultIdleConnsPerHost)}}
 	newClient := func(extra ...gladly.Option) (*gladly.Client, error) {
 		opts := []gladly.Option{gladly.WithBasicAuth(cfg.fake.Username, cfg.fake.Token), gladly.WithRateLimit(cfg.limiter),
-			gladly.WithHTTPClient(&http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 0}})}
+			gladly.WithHTTPClient(&http.Client{Timeout: 60 * time.Second, Transport: s.conns})}
 		return gladly.NewClient(cfg.fake.URL, append(opts, extra...)...)
 	}
 	upstream, err := newClient()
@@ -164,10 +184,26 @@ func buildStack(cfg stackConfig) (*stack, error) {
 
 	s.memCache = loaders.NewMemoryCache(256 << 20)
 	resilient := loaders.NewResilient(&scopedCache{rdb: cfg.rdb, ns: cfg.ns, mirror: s.memCache}, zerolog.Nop())
+	s.resilient = resilient
 	s.closers = append(s.closers, resilient.Close)
-	shared := withScope(handler(upstream, loaders.NewStore(resilient, storeOpts()...)))
+	sharedStore := loaders.NewStore(resilient, storeOpts()...)
+	shared := withScope(handler(upstream, sharedStore))
 	s.handlers["cold"], s.handlers["warm"] = shared, shared
+	s.opcache = opcache.New(resilient)
+	s.handlers["opcache"] = withScope(opcacheHandler(upstream, loaders.NewFactory(upstream, sharedStore, cfg.factoryOpts...), s.opcache))
 
 	s.handlers["memory"] = handler(offline, loaders.NewStore(s.memCache, storeOpts()...))
 	return s, nil
+}
+
+// opcacheHandler is the GraphQL handler with the operation cache mounted, as the server mounts it.
+func opcacheHandler(client *gladly.Client, f *loaders.Factory, ext *opcache.Extension) http.Handler {
+	return gqlhttp.NewHandler(gqlhttp.Config{
+		Gladly:     client,
+		Loaders:    f,
+		Media:      media.NewSigner([]byte("bench-media-key-0123456789abcdef"), client.Tenant(), "http://gladgraph.bench", 15*time.Minute),
+		Log:        zerolog.Nop(),
+		Limits:     gqlhttp.Limits{MaxComplexity: 100000, MaxDepth: 15, MaxEntities: 500},
+		Extensions: []graphql.HandlerExtension{ext},
+	})
 }

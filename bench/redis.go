@@ -9,6 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/gladgraph/gladgraph/loaders"
 	"github.com/gladgraph/gladgraph/loaders/redistest"
 )
 
@@ -34,7 +35,7 @@ func openRedis(ctx context.Context, url string) (*redis.Client, string, func(), 
 		stop()
 		return nil, "", nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
-	opts.PoolSize = 256
+	loaders.TuneRedisOptions(opts, 100) // as the server should: see the report's wiring
 	rdb := redis.NewClient(opts)
 	release := func() { _ = rdb.Close(); stop() }
 	deadline := time.Now().Add(5 * time.Second)

@@ -59,22 +59,22 @@ func (r *report) writeMarkdown(w io.Writer) error {
 			conc = append(conc, t.Concurrency)
 		}
 	}
-	b.WriteString("| query | mode | calls | min | critical path ms | rate floor ms | p50 ms | p95 ms | p99 ms |")
+	b.WriteString("| query | mode | calls | min | critical path ms | rate floor ms | min ms | p50 ms | p95 ms | p99 ms |")
 	for _, c := range conc {
 		fmt.Fprintf(b, " rps c=%d |", c)
 	}
-	b.WriteString(" allocs/op | KB/op | peak RSS MB |\n|---|---|--:|--:|--:|--:|--:|--:|--:|")
+	b.WriteString(" CPU ms/op | allocs/op | KB/op | peak RSS MB | breaker opens | new conns /100 calls |\n|---|---|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for range conc {
 		b.WriteString("--:|")
 	}
-	b.WriteString("--:|--:|--:|\n")
+	b.WriteString("--:|--:|--:|--:|--:|--:|\n")
 	for _, x := range r.Rows {
 		floor := "–"
 		if x.RateLimitFloorMs > 0 {
 			floor = fmt.Sprintf("%.0f", x.RateLimitFloorMs)
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %d | %.0f (%d×) | %s | %s | %s | %s |", x.Query, x.Mode, num(x.UpstreamCalls), x.MinimumCalls,
-			x.CriticalPathMs, x.Hops, floor, msText(x.P50Ms), msText(x.P95Ms), msText(x.P99Ms))
+		fmt.Fprintf(b, "| %s | %s | %s | %d | %.0f (%d×) | %s | %s | %s | %s | %s |", x.Query, x.Mode, num(x.UpstreamCalls), x.MinimumCalls,
+			x.CriticalPathMs, x.Hops, floor, msText(x.MinMs), msText(x.P50Ms), msText(x.P95Ms), msText(x.P99Ms))
 		for i := range conc {
 			if i >= len(x.Throughput) {
 				b.WriteString(" |")
@@ -87,13 +87,22 @@ func (r *report) writeMarkdown(w io.Writer) error {
 				fmt.Fprintf(b, " %s |", num(t.RPS))
 			}
 		}
-		fmt.Fprintf(b, " %.0f | %.0f | %.0f |\n", x.AllocsPerOp, x.BytesPerOp/1024, x.PeakRSSMB)
+		cpu, conns := "–", "–"
+		if x.CPUPerOpMs > 0 {
+			cpu = msText(x.CPUPerOpMs)
+		}
+		if x.NewConnsPer100 >= 0 {
+			conns = num(x.NewConnsPer100)
+		}
+		fmt.Fprintf(b, " %s | %.0f | %.0f | %.0f | %d | %s |\n", cpu, x.AllocsPerOp, x.BytesPerOp/1024, x.PeakRSSMB, x.BreakerOpens, conns)
 	}
 	b.WriteString("\ncalls: Gladly calls per operation, counted by the fake; min: the minimum derived in bench/queries.go. " +
 		"critical path: hops × latency. rate floor: the least an isolated operation can take when its minimum calls " +
 		"exceed one second of the rate limit. ≤x: not run (a round at that concurrency would outlast the budget); " +
 		"the rate-limit bound, limit ÷ calls. allocs and KB per operation: the whole process (gladgraph, the bench client, " +
-		"and the in-process fake in modes that call it). peak RSS: the process's high-water mark during the cell.\n")
+		"and the in-process fake in modes that call it). peak RSS: the process's high-water mark during the cell. " +
+		"CPU ms/op: the process's CPU time per operation over the throughput runs. breaker opens: openings of the Redis " +
+		"circuit breaker during the cell. new conns: TCP connections opened to Gladly per 100 calls (httptrace).\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -172,6 +172,7 @@ func WithIDGenerator(f func() string) Option {
 // NewClient returns a client for the organization named by base: an org slug ("acme" →
 // https://acme.gladly.com), a host ("acme.us-1.gladly.com", "acme.gladly.qa") or a full URL
 // ("https://acme.gladly.com", "http://127.0.0.1:8080"). A trailing /api/v1 is accepted.
+// Without WithHTTPClient it sends on NewTransport(DefaultIdleConnsPerHost).
 func NewClient(base string, opts ...Option) (*Client, error) {
 	u, err := ParseBaseURL(base)
 	if err != nil {
@@ -179,7 +180,7 @@ func NewClient(base string, opts ...Option) (*Client, error) {
 	}
 	c := &Client{
 		baseURL:          u,
-		httpClient:       &http.Client{Timeout: 60 * time.Second},
+		httpClient:       &http.Client{Timeout: 60 * time.Second, Transport: NewTransport(DefaultIdleConnsPerHost)},
 		limiter:          NewWindowLimiter(DefaultRequestsPerSecond, time.Second),
 		reportLimiter:    NewReportLimiter(),
 		retry:            DefaultRetryPolicy(),

@@ -44,6 +44,9 @@ type Config struct {
 	// Access enforces the schema's @requiresScopes for the caller the edge put in each
 	// request's context; nil enforces nothing (tests of the resolvers alone).
 	Access *graph.Access
+	// Extensions are mounted after gladgraph's own, around the response (e.g. the operation
+	// cache, which serves a repeated query before execution).
+	Extensions []graphql.HandlerExtension
 }
 
 func (cfg Config) graph() graph.Config {
@@ -147,4 +150,7 @@ func configure(x extensible, cfg Config, schema *ast.Schema) {
 		decideCachePolicy(ctx, resp)
 		return resp
 	})
+	for _, e := range cfg.Extensions {
+		x.Use(e)
+	}
 }

@@ -45,6 +45,7 @@ type envConfig struct {
 	scopes       []string
 	routerSecret bool
 	clientOpts   []gladly.Option
+	naive        bool
 }
 
 // envOption configures newEnv.
@@ -70,6 +71,9 @@ func withClient(opts ...gladly.Option) envOption {
 }
 
 // withoutIntrospection switches introspection off, as outside the demo.
+// withNaive serves with the benchmark's N+1 loaders (Naive, no shared cache).
+func withNaive() envOption { return func(c *envConfig) { c.naive = true } }
+
 func withoutIntrospection() envOption { return func(c *envConfig) { c.noIntrospection = true } }
 
 // withScopes makes the requests' caller hold only these scopes (default: every Gladly scope).
@@ -109,9 +113,13 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	if cfg.limits != nil {
 		limits = *cfg.limits
 	}
+	factory := loaders.NewFactory(client, loaders.NewStore(cache))
+	if cfg.naive {
+		factory = loaders.NewFactory(client, loaders.NewStore(cache, loaders.WithoutCache()), loaders.Naive())
+	}
 	x := gqlhttp.NewExecutor(gqlhttp.Config{
 		Gladly:        client,
-		Loaders:       loaders.NewFactory(client, loaders.NewStore(cache)),
+		Loaders:       factory,
 		Media:         media.NewSigner([]byte("test-media-key-0123456789abcdef"), client.Tenant(), "http://gladgraph.test", 15*time.Minute),
 		Log:           log,
 		Introspection: !cfg.noIntrospection,

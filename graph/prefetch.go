@@ -87,5 +87,8 @@ func prefetchConversation(ctx context.Context, a *Access, l *loaders.Loaders, id
 // usersSelectGroups reports whether users { … groups } is selected, through nodes or edges
 // (never for naive loaders).
 func usersSelectGroups(ctx context.Context, l *loaders.Loaders) bool {
-	return !l.IsNaive() && len(selected(ctx, "nodes", "groups")) > 0 || len(selected(ctx, "edges", "node", "groups")) > 0
+	if l.IsNaive() {
+		return false
+	}
+	return len(selected(ctx, "nodes", "groups")) > 0 || len(selected(ctx, "edges", "node", "groups")) > 0
 }

@@ -61,6 +61,12 @@ func TestRootResolversStartSelectedChildListsAlongside(t *testing.T) {
 			children: []string{"getTeams"},
 		},
 		{
+			name:     "users with groups through edges",
+			query:    `{ users { edges { node { name groups { nodes { name } } } } } }`,
+			parent:   "getAgents",
+			children: []string{"getTeams"},
+		},
+		{
 			name:   "users without groups",
 			query:  `{ users { nodes { name } } }`,
 			parent: "getAgents",
@@ -103,6 +109,39 @@ func TestRootResolversStartSelectedChildListsAlongside(t *testing.T) {
 				if n := e.fake.Calls(op); n != 0 {
 					t.Errorf("%s called %d times although the operation does not select it", op, n)
 				}
+			}
+		})
+	}
+}
+
+// TestNaiveUsersPrefetchNothing checks that the N+1 baseline starts no list ahead of its field,
+// whichever way (nodes or edges) the operation reaches the users' groups: each groups field reads
+// the teams once, and nothing else does.
+func TestNaiveUsersPrefetchNothing(t *testing.T) {
+	t.Parallel()
+	for name, query := range map[string]string{
+		"nodes": `{ users { nodes { id groups { nodes { name } } } } }`,
+		"edges": `{ users { edges { node { id groups { nodes { name } } } } } }`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, withNaive())
+			var data struct {
+				Users struct {
+					Nodes []struct{ ID string }
+					Edges []struct{ Node struct{ ID string } }
+				}
+			}
+			e.query(t, query, nil, &data)
+			if n := e.fake.Calls("getAgents"); n != 1 {
+				t.Fatalf("getAgents called %d times, want 1", n)
+			}
+			agents := len(data.Users.Nodes) + len(data.Users.Edges)
+			if agents == 0 {
+				t.Fatal("no users in the answer")
+			}
+			if got := e.fake.Calls("getTeams"); got != agents {
+				t.Errorf("getTeams called %d times for %d users, want one per user's groups field and no prefetch", got, agents)
 			}
 		})
 	}

@@ -16,11 +16,11 @@ import (
 )
 
 // CallerLimiter is the per-caller share of an organization's Gladly budget
-// (CALLER_UPSTREAM_RATE): a token bucket of Gladly calls per second for each caller — the
+// (CALLER_UPSTREAM_RATE): a token tokenBucket of Gladly calls per second for each caller — the
 // authenticated caller (account and subject), else the client address — so that no one caller
 // takes the whole account's 10 per second. It is a gladly.Limiter, chained before the
 // organization's: gladly.Chain(callerLimiter, orgLimiter). The buckets live in Redis when one is
-// given (every replica draws on the same bucket), in the process otherwise or while Redis is
+// given (every replica draws on the same tokenBucket), in the process otherwise or while Redis is
 // unreachable. A call over the caller's share is refused at once with a *CallerRateLimitError;
 // calls of a context with no caller identity (in-process work) pass.
 type CallerLimiter struct {
@@ -31,7 +31,7 @@ type CallerLimiter struct {
 	log   zerolog.Logger
 
 	mu      sync.Mutex
-	local   map[string]*bucket
+	local   map[string]*tokenBucket
 	sweepAt time.Time
 }
 
@@ -47,10 +47,10 @@ func (e *CallerRateLimitError) Error() string {
 // organization's host).
 func NewCallerLimiter(rdb redis.UniversalClient, prefix, host string, rate float64, burst int, log zerolog.Logger) *CallerLimiter {
 	return &CallerLimiter{rate: rate, burst: math.Max(float64(burst), 1), rdb: rdb,
-		key: prefix + "callerrate:{" + host + "}:", log: log, local: map[string]*bucket{}}
+		key: prefix + "callerrate:{" + host + "}:", log: log, local: map[string]*tokenBucket{}}
 }
 
-// bucketScript takes one token from the bucket at KEYS[1] (rate ARGV[1]/s, capacity ARGV[2]),
+// bucketScript takes one token from the tokenBucket at KEYS[1] (rate ARGV[1]/s, capacity ARGV[2]),
 // on Redis's clock. It answers 0 when taken, else the µs until a token is due.
 var bucketScript = redis.NewScript(`
 local t = redis.call('TIME')
@@ -107,7 +107,7 @@ func (l *CallerLimiter) Wait(ctx context.Context) (func(), error) {
 // Pause does nothing: a pause is the organization's (its own limiter holds it).
 func (l *CallerLimiter) Pause(time.Time) {}
 
-type bucket struct {
+type tokenBucket struct {
 	tokens float64
 	at     time.Time
 }
@@ -115,7 +115,7 @@ type bucket struct {
 func (l *CallerLimiter) takeLocal(who string, now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if now.After(l.sweepAt) { // forget callers whose bucket is full again
+	if now.After(l.sweepAt) { // forget callers whose tokenBucket is full again
 		full := time.Duration(l.burst / l.rate * float64(time.Second))
 		for k, b := range l.local {
 			if now.Sub(b.at) > full {
@@ -126,7 +126,7 @@ func (l *CallerLimiter) takeLocal(who string, now time.Time) time.Duration {
 	}
 	b, ok := l.local[who]
 	if !ok {
-		b = &bucket{tokens: l.burst, at: now}
+		b = &tokenBucket{tokens: l.burst, at: now}
 		l.local[who] = b
 	}
 	b.tokens = math.Min(l.burst, b.tokens+now.Sub(b.at).Seconds()*l.rate)

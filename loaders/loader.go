@@ -3,6 +3,7 @@ package loaders
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"sync"
 
@@ -83,6 +84,21 @@ func loadThrough[K comparable, V any](ctx context.Context, st *Store, src source
 	})
 	vals = make([]V, len(keys))
 	moved = make([]string, len(keys))
+	rs := readSetFrom(ctx)
+	defer func() { // the tags the cache entries carry: the key, and the objects the value holds
+		if rs == nil {
+			return
+		}
+		for i := range keys {
+			if errs[i] != nil {
+				continue
+			}
+			rs.addTags(skeys[i])
+			if src.tags != nil && moved[i] == "" && !isNil(vals[i]) {
+				rs.addTags(src.tags(keys[i], vals[i])...)
+			}
+		}
+	}()
 	for i, f := range res {
 		switch {
 		case errs[i] != nil, f.NotFound:
@@ -221,4 +237,17 @@ func (m *memo[T]) reset() {
 	var zero T
 	m.v = zero
 	m.mu.Unlock()
+}
+
+// isNil reports whether v is nil (a 404 decodes to a nil pointer; src.tags expects a value).
+func isNil[V any](v V) bool {
+	rv := reflect.ValueOf(any(v))
+	if !rv.IsValid() {
+		return true
+	}
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface:
+		return rv.IsNil()
+	}
+	return false
 }

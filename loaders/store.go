@@ -155,6 +155,7 @@ func (s *Store) getMany(ctx context.Context, class Class, keys []string, fetch f
 	stats := StatsFrom(ctx)
 	ttl := s.ttl.of(class)
 	stats.ObserveTTL(ttl)
+	readSetFrom(ctx).observeTTL(ttl)
 
 	if s.disabled || ttl <= 0 { // a class with no TTL is not cached
 		stats.AddCacheMisses(len(keys))

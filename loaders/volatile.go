@@ -11,7 +11,10 @@ import (
 // request may need it several times), and a response that read any of it is not cacheable.
 
 // MarkVolatile records that the request read volatile data: its response gets no max-age.
-func MarkVolatile(ctx context.Context) { StatsFrom(ctx).ObserveTTL(0) }
+func MarkVolatile(ctx context.Context) {
+	StatsFrom(ctx).ObserveTTL(0)
+	readSetFrom(ctx).observeTTL(0)
+}
 
 // ExportSchedules lists the organization's export schedules, once per request.
 func (l *Loaders) ExportSchedules(ctx context.Context) ([]*gladly.ExportSchedule, error) {

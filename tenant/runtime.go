@@ -98,7 +98,9 @@ func (b *Builder) Build(_ context.Context, a accounts.Account) (*Runtime, error)
 	rt := &Runtime{ID: a.ID, Gladly: client}
 	ns := Namespace(a.ID, client)
 	if b.deps.Redis != nil {
-		r := loaders.NewResilient(loaders.NewRedisCache(b.deps.Redis, ns), log)
+		// Reads coalesce into few round trips under load; the breaker counts only Redis's own
+		// failures.
+		r := loaders.NewResilient(loaders.NewCoalesced(loaders.NewRedisCache(b.deps.Redis, ns), 0), log)
 		rt.Cache, rt.close = r, r.Close
 	} else {
 		rt.Cache = loaders.NewMemoryCache(memoryCacheBytes)

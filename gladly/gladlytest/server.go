@@ -62,6 +62,7 @@ type Server struct {
 }
 
 type config struct {
+	idleTimeout   time.Duration
 	seed          uint64
 	seedSet       bool // WithSeed was given: the organization's default seed does not apply
 	org           OrgFixture
@@ -126,13 +127,25 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	return s
 }
 
+// defaultIdleTimeout is how long the fake keeps an idle keep-alive connection: longer than any
+// pause within a test's load, shorter than the settling tests wait for.
+const defaultIdleTimeout = 2 * time.Second
+
+// WithIdleTimeout sets how long an idle keep-alive connection is kept (default 2 s; the bench
+// uses a load balancer's 60 s, so that its pauses between cells do not cost connections).
+func WithIdleTimeout(d time.Duration) Option { return func(c *config) { c.idleTimeout = d } }
+
 // Start starts a fake Gladly on a loopback port. Close it when done.
 func Start(opts ...Option) (*Server, error) {
 	s, err := newServer(opts...)
 	if err != nil {
 		return nil, err
 	}
-	s.hs = httptest.NewServer(s)
+	s.hs = httptest.NewUnstartedServer(s)
+	// Like a real server (Gladly's load balancers close idle connections too), and so that a
+	// client keeping a pool of idle connections does not keep their goroutines forever.
+	s.hs.Config.IdleTimeout = s.cfg.idleTimeout
+	s.hs.Start()
 	s.URL = s.hs.URL
 	s.db.org.GladlyURL = s.URL
 	return s, nil
@@ -143,7 +156,7 @@ func Start(opts ...Option) (*Server, error) {
 func NewHandler(opts ...Option) (*Server, error) { return newServer(opts...) }
 
 func newServer(opts ...Option) (*Server, error) {
-	cfg := config{seed: 1, size: DefaultSize(), rateLimit: 10, logLimit: 10000, now: time.Now}
+	cfg := config{seed: 1, size: DefaultSize(), rateLimit: 10, logLimit: 10000, now: time.Now, idleTimeout: defaultIdleTimeout}
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -20,6 +20,8 @@ type Request struct {
 	Status int
 	Body   []byte // the request body (first 64 KiB)
 	User   string // the Basic-auth user name, if any
+	// Conn is the client's address (host:port): one per connection, for counting connections.
+	Conn string
 }
 
 const maxLoggedBody = 64 << 10
@@ -47,7 +49,7 @@ func (s *stats) arrive(op string, at time.Time) {
 }
 
 func (s *stats) record(r *http.Request, op string, status int, at time.Time) {
-	req := Request{Time: at, Op: op, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: status}
+	req := Request{Time: at, Op: op, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: status, Conn: r.RemoteAddr}
 	if u, _, ok := r.BasicAuth(); ok {
 		req.User = u
 	}
