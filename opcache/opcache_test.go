@@ -10,16 +10,13 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
 	"github.com/gladgraph/gladgraph/caller"
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
-	"github.com/gladgraph/gladgraph/graph"
-	"github.com/gladgraph/gladgraph/graph/generated"
+	"github.com/gladgraph/gladgraph/gqlhttp"
 	"github.com/gladgraph/gladgraph/loaders"
 	"github.com/gladgraph/gladgraph/loaders/redistest"
 	"github.com/gladgraph/gladgraph/opcache"
@@ -38,11 +35,11 @@ func newReplica(t *testing.T, client *gladly.Client, rdb redis.UniversalClient, 
 	cache := loaders.NewRedisCache(rdb, ns)
 	store := loaders.NewStore(cache)
 	f := loaders.NewFactory(client, store)
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: graph.NewResolver(graph.Config{Gladly: client, Loaders: f, Log: zerolog.Nop()})}))
-	srv.AddTransport(transport.POST{})
 	ext := opcache.New(cache)
-	srv.Use(ext)
-	return &replica{h: f.Middleware(srv), store: store, ext: ext}
+	h := gqlhttp.NewHandler(gqlhttp.Config{Gladly: client, Loaders: f, Log: zerolog.Nop(),
+		Limits:     gqlhttp.Limits{MaxComplexity: 100000, MaxDepth: 15, MaxEntities: 500, MaxAliases: 50, MaxTokens: 2000},
+		Extensions: []graphql.HandlerExtension{ext}})
+	return &replica{h: h, store: store, ext: ext}
 }
 
 // cluster is a fake Gladly and two replicas on one Redis.
