@@ -37,6 +37,7 @@ import (
 
 	"github.com/gladgraph/gladgraph/accounts"
 	"github.com/gladgraph/gladgraph/auth"
+	"github.com/gladgraph/gladgraph/buildinfo"
 	"github.com/gladgraph/gladgraph/config"
 	"github.com/gladgraph/gladgraph/demo"
 	"github.com/gladgraph/gladgraph/edge"
@@ -48,7 +49,17 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+	var err error
+	switch args := os.Args[1:]; {
+	case len(args) > 0 && (args[0] == "-version" || args[0] == "--version" || args[0] == "version"):
+		fmt.Println(buildinfo.Read().String())
+		return
+	case len(args) > 0 && (args[0] == "accounts" || args[0] == "api-keys"):
+		err = accounts.RunCLI(ctx, args, os.Getenv, os.Stdout, os.Stderr)
+	default:
+		err = run(ctx, args, os.Getenv, os.Stdout)
+	}
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return
 		}
@@ -162,6 +173,7 @@ func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (
 		}
 	}()
 	m := metrics.New()
+	m.Registry().MustRegister(buildinfo.Read().Collector()) // gladgraph_build_info
 	var initial []accounts.NewAccount // the accounts of a deployment without DATABASE_URL
 	if cfg.Demo() {
 		fakes, demoAccounts, err := demo.StartAccounts(cfg.DemoFaults, cfg.GladlyRateLimit)
