@@ -43,10 +43,12 @@ e2e:
 generate:
 	$(GO) tool gqlgen generate
 
-## check-generated: fail when the generated GraphQL code is stale (regenerated in a temporary copy)
+## check-generated: fail when the generated GraphQL code is stale (regenerated in a temporary copy
+## holding the schema and every package graph/ depends on)
 check-generated:
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	cp -r go.mod go.sum gqlgen.yml schema graph gladly loaders media "$$tmp"/ && \
+	deps=$$($(GO) list -deps ./graph/... | sed -n 's#^github.com/gladgraph/gladgraph/\([^/]*\).*#\1#p' | sort -u); \
+	cp -r go.mod go.sum gqlgen.yml schema $$deps "$$tmp"/ && \
 	(cd "$$tmp" && $(GO) tool gqlgen generate) && \
 	if ! diff -r -q graph "$$tmp/graph"; then \
 		echo "generated GraphQL code is stale: run 'make generate' and commit the result"; exit 1; \
