@@ -96,7 +96,7 @@ func Serve(ctx context.Context, t sdk.Transport, args []string, getenv func(stri
 	if rdb != nil {
 		defer func() { _ = rdb.Close() }()
 	}
-	m := metrics.New() // nothing serves it: the layers register their collectors somewhere
+	m := metrics.New() // not served (no /metrics here), but the runtimes and layers count into it
 	acc, err := tenant.Open(cfg, logger, rdb, m, initial)
 	if acc != nil {
 		defer acc.Close()
