@@ -42,6 +42,7 @@ import (
 	"github.com/gladgraph/gladgraph/demo"
 	"github.com/gladgraph/gladgraph/edge"
 	"github.com/gladgraph/gladgraph/health"
+	"github.com/gladgraph/gladgraph/mcp/stdio"
 	"github.com/gladgraph/gladgraph/metrics"
 	"github.com/gladgraph/gladgraph/tenant"
 )
@@ -56,6 +57,12 @@ func main() {
 		return
 	case len(args) > 0 && (args[0] == "accounts" || args[0] == "api-keys"):
 		err = accounts.RunCLI(ctx, args, os.Getenv, os.Stdout, os.Stderr)
+	case len(args) > 0 && args[0] == "mcp": // the MCP tools on stdin/stdout, logs on stderr
+		err = stdio.Run(ctx, args[1:], os.Getenv, os.Stderr, func(p stdio.Parts) (http.Handler, func(), error) {
+			l, err := buildLayers(&Backend{Config: p.Config, Logger: p.Logger, Redis: p.Redis, Metrics: p.Metrics,
+				Tenants: p.Tenants, Gladly: p.Gladly, Media: p.Media, Invalidator: p.Invalidator})
+			return l.GraphQL, l.Close, err
+		})
 	default:
 		err = run(ctx, args, os.Getenv, os.Stdout)
 	}

@@ -166,18 +166,8 @@ func arguments(req *sdk.CallToolRequest) (map[string]any, error) {
 	return vars, nil
 }
 
-// ServeStdio serves the tools over stdin and stdout for a desktop client, as c (the caller the
-// API key in the environment authenticates), until ctx ends or the client hangs up.
-func ServeStdio(ctx context.Context, opts Options, c *caller.Caller) error {
-	s, err := NewServer(opts)
-	if err != nil {
-		return err
-	}
-	return s.sdk.Run(caller.With(ctx, c), &sdk.StdioTransport{})
-}
-
-// Run serves the tools over t as c; ServeStdio uses it with stdin and stdout, tests with an
-// in-memory transport.
+// Run serves the tools over t as c until ctx ends or the client hangs up: `gladgraph mcp`
+// (package mcp/stdio) runs it over stdin and stdout, tests over pipes.
 func (s *Server) Run(ctx context.Context, t sdk.Transport, c *caller.Caller) error {
 	return s.sdk.Run(caller.With(ctx, c), t)
 }

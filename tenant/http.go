@@ -35,8 +35,7 @@ func Middleware(reg *Registry, next http.Handler) http.Handler {
 			edge.WriteGraphQLError(w, r, http.StatusServiceUnavailable, "the account is not available; retry later", "UNAVAILABLE")
 			return
 		}
-		ctx := rt.Loaders.WithLoaders(With(r.Context(), rt))
-		next.ServeHTTP(w, r.WithContext(media.WithSigner(ctx, rt.Media)))
+		next.ServeHTTP(w, r.WithContext(on(r.Context(), rt)))
 	})
 }
 

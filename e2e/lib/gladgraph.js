@@ -61,9 +61,10 @@ export async function buildGladgraph() {
  * Starts gladgraph's demo: the in-memory fake Gladly with the demo fixture, JSON logs on stdout,
  * the fake's rate limit raised (GLADLY_RATE_LIMIT, which the demo's fake follows) so that a
  * hundred cold lookups do not queue behind Gladly's 10 per second. Resolves once /readyz says so.
+ * bin is a binary the caller built (buildGladgraph) and removes; without it one is built.
  */
-export async function startGladgraph({ env = {} } = {}) {
-  const { bin, cleanup } = await buildGladgraph();
+export async function startGladgraph({ env = {}, bin: built } = {}) {
+  const { bin, cleanup } = built ? { bin: built, cleanup: async () => {} } : await buildGladgraph();
   // A clean environment: a GLADLY_BASE_URL or REDIS_URL of the caller's shell must not turn the
   // demo into a run against something real.
   const childEnv = {

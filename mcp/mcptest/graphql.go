@@ -14,9 +14,9 @@ import (
 	"github.com/gladgraph/gladgraph/media"
 )
 
-// The one place the MCP tests and the e2e demo server build the /graphql handler the tools run
-// through : the server's default limits, CSRF prevention and
-// scopes enforced, a memory response cache, over a fake Gladly.
+// The one place the MCP tests build the /graphql handler the tools run through: the server's
+// default limits, CSRF prevention and scopes enforced, a memory response cache, over a fake
+// Gladly. (The e2e suite and `gladgraph mcp`'s tests run the server's own layers.)
 
 // ServerLimits are the limits a server runs with by default (MAX_QUERY_* unset).
 var ServerLimits = gqlhttp.Limits{MaxComplexity: 100000, MaxDepth: 15, MaxEntities: 500, MaxAliases: 50, MaxTokens: 2000}

@@ -1,5 +1,6 @@
-// Package mcptest holds what tests of the MCP tools share with the e2e demo server: arguments
-// that make every read tool answer from the fake Gladly's demo fixture.
+// Package mcptest holds what tests of the MCP tools share: arguments that make every read tool
+// answer from the fake Gladly's demo fixture (e2e/lib/mcp.js mirrors them for the e2e suite), and
+// the GraphQL handler the tools run through.
 package mcptest
 
 import (
@@ -11,8 +12,9 @@ import (
 )
 
 // DemoArguments are arguments for every read-only tool that resolve against the demo fixture
-// (Ada Lovelace's contact, conversation, tickets, …). A new read tool needs an entry: the tests
-// and the e2e call every listed read tool and fail on one they have no arguments for.
+// (Ada Lovelace's contact, conversation, tickets, …). A new read tool needs an entry here and in
+// e2e/lib/mcp.js: the tests and the e2e call every listed read tool and fail on one they have no
+// arguments for.
 func DemoArguments(now time.Time) map[string]map[string]any {
 	ada := gladlytest.DemoCustomerID
 	conv := gladlytest.DemoOpenConversationID
