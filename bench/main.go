@@ -59,7 +59,7 @@ func main() {
 	flag.DurationVar(&cfg.duration, "duration", 5*time.Second, "time budget of each latency run and each throughput run")
 	flag.IntVar(&cfg.rate, "rate", 10, "the fake's rate limit in requests per second (Gladly's is 10); 0 switches it off")
 	flag.StringVar(&queries, "queries", "", "comma-separated queries to run (default: all)")
-	flag.StringVar(&modes, "modes", "", "comma-separated modes to run (default: all)")
+	flag.StringVar(&modes, "modes", "", "comma-separated modes to run (default: all; peer = peer-cold,peer-warm, the Node peer in bench/peer)")
 	flag.IntVar(&cfg.maxSamples, "samples", 200, "most latency samples per cell")
 	flag.DurationVar(&cfg.wait, "wait", 0, "the loaders' batch wait (default: gladgraph's)")
 	flag.IntVar(&cfg.fetchConc, "fetch-concurrency", 0, "the response cache's Gladly calls at once per batch (default: gladgraph's)")
@@ -82,6 +82,9 @@ func main() {
 		cfg.minSamples, cfg.maxSamples = 1, min(cfg.maxSamples, 50)
 	}
 	cfg.queries, cfg.modes = set(queries), set(modes)
+	if cfg.modes["peer"] {
+		cfg.modes[peerCold], cfg.modes[peerWarm] = true, true
+	}
 	cfg.redisURL = os.Getenv("REDIS_URL")
 	cfg.progress = os.Stderr
 
