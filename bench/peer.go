@@ -74,7 +74,8 @@ func startPeer(ctx context.Context, cfg config, fake *gladlytest.Server, rdb *re
 	c.Dir = dir
 	c.Env = append(os.Environ(),
 		"GLADLY_URL="+fake.URL, "GLADLY_USERNAME="+fake.Username, "GLADLY_API_TOKEN="+fake.Token,
-		"REDIS_URL="+ru.String(), "REDIS_PREFIX="+ns+"peer", "CACHE_TTL_SECONDS=3600", "NODE_ENV=production")
+		"REDIS_URL="+ru.String(), "REDIS_PREFIX="+ns+"peer", "CACHE_TTL_SECONDS=3600", "NODE_ENV=production",
+		"GLADLY_RATE_LIMIT="+strconv.Itoa(max(cfg.rate, 0)))
 	out, err := c.StdoutPipe()
 	if err != nil {
 		return nil, err

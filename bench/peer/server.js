@@ -7,6 +7,7 @@
 //   GLADLY_URL, GLADLY_USERNAME, GLADLY_API_TOKEN  the bench's fake Gladly
 //   REDIS_URL, REDIS_PREFIX                        the bench's Redis and a key namespace of the run's own
 //   CACHE_TTL_SECONDS                              how long Gladly's answers are kept (the bench: the whole run)
+//   GLADLY_RATE_LIMIT                              Gladly's requests per second (0: no limit), as gladgraph's limiter
 // It prints "listening <url>" once it serves. The X-Bench-Scope header names the cache scope of an
 // operation (cold: a fresh one each time), as it does for gladgraph.
 import { ApolloServer } from '@apollo/server';
@@ -141,13 +142,31 @@ const firstLine = (html) => {
 const decode = (s) => s.replace(/&(amp|lt|gt|quot|#39|apos|nbsp);/g, (m, e) =>
   ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'", nbsp: '\u00a0' })[e]);
 
-// Gladly answers 429 past its rate limit: wait what Retry-After says (else a second) and try
-// again, as a client of a rate-limited API must.
+// Gladly allows GLADLY_RATE_LIMIT requests per second (0: no limit): requests wait for room in a
+// sliding one-second window, and a 429 all the same waits what Retry-After says (else a second) and
+// tries again, as a client of a rate-limited API must.
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const rate = Number(process.env.GLADLY_RATE_LIMIT || 0);
+const sent = []; // send times within the last second, oldest first
+let queue = Promise.resolve();
+function room() {
+  if (rate <= 0) return Promise.resolve();
+  const turn = queue.then(async () => {
+    for (;;) {
+      const now = Date.now();
+      while (sent.length && sent[0] <= now - 1000) sent.shift();
+      if (sent.length < rate) { sent.push(now); return; }
+      await sleep(sent[0] + 1000 - now + 1);
+    }
+  });
+  queue = turn;
+  return turn;
+}
 async function fetchRetrying(url, init) {
   for (let attempt = 0; ; attempt++) {
+    await room();
     const res = await fetch(url, init);
-    if (res.status !== 429 || attempt >= 10) return res;
+    if (res.status !== 429 || attempt >= 30) return res;
     await res.arrayBuffer();
     const after = Number(res.headers.get('retry-after'));
     await sleep((after > 0 ? after * 1000 : 1000) * (0.5 + Math.random() / 2));
