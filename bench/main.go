@@ -3,7 +3,8 @@
 // throughput, for every query of the set in every mode (see queries.go and modes.go).
 //
 //	go run ./bench            # the full run (several minutes: Gladly's 10 requests/s bound it)
-//	go run ./bench -quick     # a smaller run, under 45 s
+//	go run ./bench -quick     # a smaller run, under 45 s (about 90 s with the Node peer)
+//	go run ./bench -modes peer  # the Node peer alone (bench/peer; skipped where Node is missing)
 //	go run ./bench -json      # the same figures as a JSON array
 //
 // Redis: REDIS_URL when set (keys under a namespace of their own, deleted afterwards), else a
@@ -52,7 +53,7 @@ func main() {
 		conc, queries, modes string
 	)
 	flag.BoolVar(&cfg.json, "json", false, "print the results as a JSON array instead of a markdown table")
-	flag.BoolVar(&cfg.quick, "quick", false, "a smaller run (under 45 s): 400 ms budgets, concurrency 1 and 8, every mode of contact360, no entities")
+	flag.BoolVar(&cfg.quick, "quick", false, "a smaller run (under 45 s, about 90 s with the Node peer): 400 ms budgets, concurrency 1 and 8, every mode of contact360, no entities")
 	flag.StringVar(&conc, "concurrency", "1,8,32", "concurrency levels of the throughput runs")
 	flag.DurationVar(&cfg.latency, "latency", 20*time.Millisecond, "the fake Gladly's latency per call")
 	flag.DurationVar(&cfg.jitter, "jitter", 5*time.Millisecond, "± uniform jitter on that latency")
