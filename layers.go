@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"net/http"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
@@ -13,6 +15,7 @@ import (
 	"github.com/gladgraph/gladgraph/graph"
 	"github.com/gladgraph/gladgraph/loaders"
 	"github.com/gladgraph/gladgraph/media"
+	"github.com/gladgraph/gladgraph/opcache"
 	"github.com/gladgraph/gladgraph/schema"
 	"github.com/gladgraph/gladgraph/tenant"
 )
@@ -60,6 +63,10 @@ func buildLayers(b *Backend) (Layers, error) {
 		r := loaders.NewResilient(loaders.NewRedisCache(b.Redis, loaders.Namespace(schema.Version(), "persisted-queries")), b.Logger)
 		apq, closeAPQ = r, r.Close
 	}
+	var exts []graphql.HandlerExtension
+	if cfg.OperationCache {
+		exts = append(exts, operationCache(b.Metrics))
+	}
 	h := gqlhttp.NewHandler(gqlhttp.Config{
 		Gladly:        b.Gladly,
 		Media:         b.Media,
@@ -75,6 +82,30 @@ func buildLayers(b *Backend) (Layers, error) {
 		APQ:            apq,
 		CSRFPrevention: true,
 		Access:         graph.NewAccess(graph.AccessOptions{RouterSecretSet: cfg.Auth.RouterSecret != ""}),
+		Extensions:     exts,
 	})
 	return Layers{GraphQL: h, Invalidator: b.Invalidator, Close: closeAPQ}, nil
+}
+
+// operationCache keeps each account's query responses in that account's cache namespace (the
+// request's tenant runtime), where the account's writes and webhooks drop them on every replica
+// and no other account can reach them; its hits and misses are published on reg.
+func operationCache(reg prometheus.Registerer) *opcache.Extension {
+	x := opcache.New(nil, opcache.WithCacheFrom(func(ctx context.Context) loaders.Cache {
+		if rt := tenant.From(ctx); rt != nil {
+			return rt.Cache
+		}
+		return nil
+	}))
+	if reg != nil {
+		reg.MustRegister(
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "gladgraph_operation_cache_hits_total", Help: "Queries answered from the operation cache, before execution.",
+			}, func() float64 { return float64(x.Counts().Hits) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "gladgraph_operation_cache_misses_total", Help: "Queries the operation cache did not hold, executed. Hit ratio: hits / (hits + misses).",
+			}, func() float64 { return float64(x.Counts().Misses) }),
+		)
+	}
+	return x
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,8 @@ func TestBenchSmoke(t *testing.T) {
 		concurrency: []int{1, 2}, latency: time.Millisecond, duration: 50 * time.Millisecond,
 		minSamples: 1, maxSamples: 3, redisURL: os.Getenv("REDIS_URL"),
 	}
+	_, err := exec.LookPath("node")
+	node := err == nil // the Node peer's modes run where Node is installed
 	rep, err := run(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -27,10 +30,16 @@ func TestBenchSmoke(t *testing.T) {
 	seen := map[string]bool{}
 	for _, r := range rep.Rows {
 		seen[r.Query+"/"+r.Mode] = true
-		if r.Samples == 0 || r.P50Ms <= 0 || len(r.Throughput) != 2 || r.AllocsPerOp <= 0 {
+		isPeer := r.Mode == peerCold || r.Mode == peerWarm
+		if r.Samples == 0 || r.P50Ms <= 0 || len(r.Throughput) != 2 || (r.AllocsPerOp <= 0) != isPeer {
 			t.Errorf("%s/%s: empty figures: %+v", r.Query, r.Mode, r)
 		}
 		switch r.Mode {
+		case peerWarm:
+			if r.Answers != "identical" {
+				t.Errorf("%s: the Node peer's answer is not gladgraph's: %s", r.Query, r.Answers)
+			}
+			fallthrough
 		case "batched", "cold", "warm", "opcache", "memory":
 			if r.UpstreamCalls != float64(r.MinimumCalls) {
 				t.Errorf("%s/%s: %.1f upstream calls, the minimum is %d", r.Query, r.Mode, r.UpstreamCalls, r.MinimumCalls)
@@ -46,7 +55,11 @@ func TestBenchSmoke(t *testing.T) {
 	}
 	for _, q := range []string{"contact360", "directory", "timeline", "entities", "mutation"} {
 		for _, m := range modeNames {
-			if want := !(q == "mutation" && (m == "memory" || m == "opcache")); seen[q+"/"+m] != want {
+			want := !(q == "mutation" && (m == "memory" || m == "opcache"))
+			if m == peerCold || m == peerWarm {
+				want = q != "mutation" && node
+			}
+			if seen[q+"/"+m] != want {
 				t.Errorf("%s/%s: row present %v, want %v", q, m, seen[q+"/"+m], want)
 			}
 		}
@@ -70,5 +83,19 @@ func TestBenchSmoke(t *testing.T) {
 		if _, ok := rows[0][k]; !ok {
 			t.Errorf("JSON rows lack %q", k)
 		}
+	}
+}
+
+// firstDifference finds what the peer answers differently, and nothing in equal answers.
+func TestFirstDifference(t *testing.T) {
+	var a, b, c any
+	_ = json.Unmarshal([]byte(`{"x":{"ys":[{"id":"1","n":null},{"id":"2"}]}}`), &a)
+	_ = json.Unmarshal([]byte(`{"x":{"ys":[{"n":null,"id":"1"},{"id":"2"}]}}`), &b)
+	_ = json.Unmarshal([]byte(`{"x":{"ys":[{"id":"1","n":"z"},{"id":"2"}]}}`), &c)
+	if d := firstDifference("data", a, b); d != "" {
+		t.Errorf("equal answers: %s", d)
+	}
+	if d := firstDifference("data", a, c); !strings.HasPrefix(d, "data.x.ys[0].n:") {
+		t.Errorf("difference: %q", d)
 	}
 }

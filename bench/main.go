@@ -3,7 +3,8 @@
 // throughput, for every query of the set in every mode (see queries.go and modes.go).
 //
 //	go run ./bench            # the full run (several minutes: Gladly's 10 requests/s bound it)
-//	go run ./bench -quick     # a smaller run, under 45 s
+//	go run ./bench -quick     # a smaller run, under 45 s (about 90 s with the Node peer)
+//	go run ./bench -modes peer  # the Node peer alone (bench/peer; skipped where Node is missing)
 //	go run ./bench -json      # the same figures as a JSON array
 //
 // Redis: REDIS_URL when set (keys under a namespace of their own, deleted afterwards), else a
@@ -52,14 +53,14 @@ func main() {
 		conc, queries, modes string
 	)
 	flag.BoolVar(&cfg.json, "json", false, "print the results as a JSON array instead of a markdown table")
-	flag.BoolVar(&cfg.quick, "quick", false, "a smaller run (under 45 s): 400 ms budgets, concurrency 1 and 8, every mode of contact360, no entities")
+	flag.BoolVar(&cfg.quick, "quick", false, "a smaller run (under 45 s, about 90 s with the Node peer): 400 ms budgets, concurrency 1 and 8, every mode of contact360, no entities")
 	flag.StringVar(&conc, "concurrency", "1,8,32", "concurrency levels of the throughput runs")
 	flag.DurationVar(&cfg.latency, "latency", 20*time.Millisecond, "the fake Gladly's latency per call")
 	flag.DurationVar(&cfg.jitter, "jitter", 5*time.Millisecond, "± uniform jitter on that latency")
 	flag.DurationVar(&cfg.duration, "duration", 5*time.Second, "time budget of each latency run and each throughput run")
 	flag.IntVar(&cfg.rate, "rate", 10, "the fake's rate limit in requests per second (Gladly's is 10); 0 switches it off")
 	flag.StringVar(&queries, "queries", "", "comma-separated queries to run (default: all)")
-	flag.StringVar(&modes, "modes", "", "comma-separated modes to run (default: all)")
+	flag.StringVar(&modes, "modes", "", "comma-separated modes to run (default: all; peer = peer-cold,peer-warm, the Node peer in bench/peer)")
 	flag.IntVar(&cfg.maxSamples, "samples", 200, "most latency samples per cell")
 	flag.DurationVar(&cfg.wait, "wait", 0, "the loaders' batch wait (default: gladgraph's)")
 	flag.IntVar(&cfg.fetchConc, "fetch-concurrency", 0, "the response cache's Gladly calls at once per batch (default: gladgraph's)")
@@ -82,6 +83,9 @@ func main() {
 		cfg.minSamples, cfg.maxSamples = 1, min(cfg.maxSamples, 50)
 	}
 	cfg.queries, cfg.modes = set(queries), set(modes)
+	if cfg.modes["peer"] {
+		cfg.modes[peerCold], cfg.modes[peerWarm] = true, true
+	}
 	cfg.redisURL = os.Getenv("REDIS_URL")
 	cfg.progress = os.Stderr
 

@@ -33,6 +33,9 @@ type opRunner struct {
 	mode  string
 	seq   *atomic.Int64 // operation counter (fresh ids for writes), shared by every mode
 	scope func() string
+	// peer, when set, is the process that serves the mode (its CPU time and memory are
+	// measured instead of the bench's own).
+	peer *peerProc
 }
 
 // run performs one operation (its requests in order, under one cache scope) and checks the answers.
@@ -292,7 +295,17 @@ func resetPeakRSS() bool {
 // peakRSS is the process's resident-set high-water mark in bytes (VmHWM), or the Go runtime's
 // view of memory obtained from the OS where /proc is missing.
 func peakRSS() uint64 {
-	f, err := os.Open("/proc/self/status")
+	if n := procPeakRSS("/proc/self/status"); n > 0 {
+		return n
+	}
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.Sys
+}
+
+// procPeakRSS is VmHWM in bytes from a /proc/<pid>/status file, 0 where it cannot be read.
+func procPeakRSS(status string) uint64 {
+	f, err := os.Open(status)
 	if err == nil {
 		defer f.Close()
 		sc := bufio.NewScanner(f)
@@ -305,7 +318,5 @@ func peakRSS() uint64 {
 			}
 		}
 	}
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.Sys
+	return 0
 }

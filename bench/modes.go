@@ -38,7 +38,8 @@ import (
 //     answers, and a Gladly client whose transport fails the run if it is ever used: no upstream,
 //     no network, no Redis — the floor gqlgen and the loaders set. (Not run for the mutation mix:
 //     writes need an upstream.)
-var modeNames = []string{"naive", "batched", "cold", "warm", "opcache", "memory"}
+//   - peer-cold, peer-warm: the Node peer (bench/peer.go), cold and warm; -modes peer selects both.
+var modeNames = []string{"naive", "batched", "cold", "warm", "opcache", "memory", peerCold, peerWarm}
 
 // scopeHeader carries the Redis namespace of an operation (cold: a fresh one each time).
 const scopeHeader = "X-Bench-Scope"

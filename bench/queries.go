@@ -185,7 +185,7 @@ func seedFixture(fake *gladlytest.Server, runID string) (fixture, error) {
 }
 
 func sameForReads(n int) map[string]int {
-	return map[string]int{"naive": n, "batched": n, "cold": n, "warm": 0, "opcache": 0, "memory": 0}
+	return map[string]int{"naive": n, "batched": n, "cold": n, "warm": 0, "opcache": 0, "memory": 0, peerCold: n, peerWarm: 0}
 }
 
 func querySet(f fixture) []querySpec {

@@ -94,7 +94,11 @@ func (r *report) writeMarkdown(w io.Writer) error {
 		if x.NewConnsPer100 >= 0 {
 			conns = num(x.NewConnsPer100)
 		}
-		fmt.Fprintf(b, " %s | %.0f | %.0f | %.0f | %d | %s |\n", cpu, x.AllocsPerOp, x.BytesPerOp/1024, x.PeakRSSMB, x.BreakerOpens, conns)
+		allocs, kb := "–", "–" // the peer's own are not measured
+		if x.AllocsPerOp > 0 {
+			allocs, kb = fmt.Sprintf("%.0f", x.AllocsPerOp), fmt.Sprintf("%.0f", x.BytesPerOp/1024)
+		}
+		fmt.Fprintf(b, " %s | %s | %s | %.0f | %d | %s |\n", cpu, allocs, kb, x.PeakRSSMB, x.BreakerOpens, conns)
 	}
 	b.WriteString("\ncalls: Gladly calls per operation, counted by the fake; min: the minimum derived in bench/queries.go. " +
 		"critical path: hops × latency. rate floor: the least an isolated operation can take when its minimum calls " +
@@ -102,7 +106,9 @@ func (r *report) writeMarkdown(w io.Writer) error {
 		"the rate-limit bound, limit ÷ calls. allocs and KB per operation: the whole process (gladgraph, the bench client, " +
 		"and the in-process fake in modes that call it). peak RSS: the process's high-water mark during the cell. " +
 		"CPU ms/op: the process's CPU time per operation over the throughput runs. breaker opens: openings of the Redis " +
-		"circuit breaker during the cell. new conns: TCP connections opened to Gladly per 100 calls (httptrace).\n")
+		"circuit breaker during the cell. new conns: TCP connections opened to Gladly per 100 calls (httptrace). " +
+		"peer-cold, peer-warm: the Node peer (bench/peer); its CPU and peak RSS are its own process's.\n")
+	writePeerTable(b, r.Rows)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -135,4 +141,76 @@ func num(v float64) string {
 		return fmt.Sprintf("%.1f", v)
 	}
 	return fmt.Sprintf("%.2f", v)
+}
+
+// writePeerTable sets gladgraph beside the Node peer, query by query: cold and warm p50, warm
+// throughput, CPU per warm operation and peak RSS, with the ratio peer ÷ gladgraph. gladgraph's
+// warm figures are those of opcache mode (as deployed: the operation cache is on by default)
+// where it ran, else warm mode's.
+func writePeerTable(b *strings.Builder, rows []row) {
+	type pair struct{ cold, warm, peerCold, peerWarm *row }
+	var order []string
+	byQuery := map[string]*pair{}
+	for i := range rows {
+		x := &rows[i]
+		p := byQuery[x.Query]
+		if p == nil {
+			p = &pair{}
+			byQuery[x.Query] = p
+			order = append(order, x.Query)
+		}
+		switch x.Mode {
+		case "cold":
+			p.cold = x
+		case "warm":
+			if p.warm == nil || p.warm.Mode != "opcache" {
+				p.warm = x
+			}
+		case "opcache":
+			p.warm = x
+		case peerCold:
+			p.peerCold = x
+		case peerWarm:
+			p.peerWarm = x
+		}
+	}
+	header := false
+	for _, q := range order {
+		p := byQuery[q]
+		if p.peerWarm == nil || p.warm == nil {
+			continue
+		}
+		if !header {
+			b.WriteString("\ngladgraph / Node peer (ratio peer ÷ gladgraph; gladgraph warm = opcache mode where it ran):\n\n| query | p50 cold ms | p50 warm ms |")
+			for _, t := range p.warm.Throughput {
+				fmt.Fprintf(b, " rps warm c=%d |", t.Concurrency)
+			}
+			b.WriteString(" CPU ms/op warm | peak RSS MB | answers |\n|---|--:|--:|")
+			for range p.warm.Throughput {
+				b.WriteString("--:|")
+			}
+			b.WriteString("--:|--:|---|\n")
+			header = true
+		}
+		cell := func(g, n float64, text func(float64) string) string {
+			if g <= 0 || n <= 0 {
+				return "–"
+			}
+			return fmt.Sprintf("%s / %s (%.2f)", text(g), text(n), n/g)
+		}
+		coldG, coldN := 0.0, 0.0
+		if p.cold != nil && p.peerCold != nil {
+			coldG, coldN = p.cold.P50Ms, p.peerCold.P50Ms
+		}
+		fmt.Fprintf(b, "| %s | %s | %s |", q, cell(coldG, coldN, msText), cell(p.warm.P50Ms, p.peerWarm.P50Ms, msText))
+		for i, t := range p.warm.Throughput {
+			n := 0.0
+			if i < len(p.peerWarm.Throughput) {
+				n = p.peerWarm.Throughput[i].RPS
+			}
+			fmt.Fprintf(b, " %s |", cell(t.RPS, n, num))
+		}
+		fmt.Fprintf(b, " %s | %s | %s |\n", cell(p.warm.CPUPerOpMs, p.peerWarm.CPUPerOpMs, msText),
+			cell(p.warm.PeakRSSMB, p.peerWarm.PeakRSSMB, num), p.peerWarm.Answers)
+	}
 }

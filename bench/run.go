@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -48,6 +49,9 @@ type row struct {
 	NewConnsPer100 float64 `json:"newConnsPer100"`
 	// CPUPerOpMs is the process's CPU time (user + system) per operation in the throughput runs.
 	CPUPerOpMs float64 `json:"cpuPerOpMs"`
+	// Answers (peer-warm) is "identical" when the peer's answer equals gladgraph's as JSON,
+	// else the first difference.
+	Answers string `json:"answers,omitempty"`
 }
 
 // report is a whole run.
@@ -70,6 +74,9 @@ func (c config) wants(query, mode string) bool {
 	if c.modes != nil && !c.modes[mode] {
 		return false
 	}
+	if mode == peerCold || mode == peerWarm {
+		return !c.quick || query != "entities"
+	}
 	// -quick keeps to 45 s at Gladly's 10 calls/s: every mode of contact360 (the naive/cold
 	// target), cold, warm and memory of the others, and no entities (one cold operation alone,
 	// 100 calls, is 10 s of rate limit).
@@ -83,6 +90,11 @@ func (c config) wants(query, mode string) bool {
 		return mode == "cold" || mode == "warm" || mode == "opcache" || mode == "memory"
 	}
 	return true
+}
+
+// wantsPeer: a peer mode is asked for (or every mode is).
+func (c config) wantsPeer() bool {
+	return c.modes == nil || c.modes[peerCold] || c.modes[peerWarm]
 }
 
 func (c config) logf(format string, args ...any) {
@@ -142,6 +154,19 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	}
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
+	var peer *peerProc
+	if cfg.wantsPeer() {
+		p, err := startPeer(ctx, cfg, fake, rdb, ns)
+		switch {
+		case errors.Is(err, errNoNode):
+			cfg.logf("bench: the Node peer modes are skipped: %v", err)
+		case err != nil:
+			return nil, fmt.Errorf("the Node peer (bench/peer): %w", err)
+		default:
+			peer = p
+			defer p.stop()
+		}
+	}
 	hc := &http.Client{Timeout: 5 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
 
 	stopProfile, err := startProfile(cfg.cpuProfile)
@@ -162,8 +187,31 @@ func run(ctx context.Context, cfg config) (*report, error) {
 			if !cfg.wants(q.name, mode) || ((mode == "memory" || mode == "opcache") && q.writes) {
 				continue
 			}
+			isPeer := mode == peerCold || mode == peerWarm
+			if isPeer && (peer == nil || q.writes) {
+				continue
+			}
 			r := &opRunner{t: target{url: srv.URL + "/" + mode + "/graphql", client: hc}, q: q, mode: mode, seq: &seq}
 			warm := "warm-" + q.name
+			var diff string
+			if isPeer {
+				r.t.url, r.peer = peer.url, peer
+				if mode == peerWarm {
+					r.scope = func() string { return warm }
+					if err := r.run(ctx); err != nil { // fills the peer's warm scope
+						return nil, fmt.Errorf("filling the peer's cache: %w", err)
+					}
+					gg := target{url: srv.URL + "/warm/graphql", client: hc}
+					if diff, err = sameAnswers(ctx, q, gg, r.t, warm, warm); err != nil {
+						return nil, fmt.Errorf("comparing the answers: %w", err)
+					}
+					if diff != "" {
+						cfg.logf("bench: %s: the peer's answer differs from gladgraph's: %s", q.name, diff)
+					}
+				} else {
+					r.scope = func() string { return "cold-" + randomID() }
+				}
+			}
 			switch mode {
 			case "cold":
 				// The first cold operation runs in the (still empty) warm scope and so fills it.
@@ -198,6 +246,12 @@ func run(ctx context.Context, cfg config) (*report, error) {
 			byOp := fake.CallsByOp()
 			opens0, new0, reused0 := st.resilient.State().Opens, st.conns.New.Load(), st.conns.Reused.Load()
 			row, err := measureCell(ctx, cfg, q, mode, r, calls, win)
+			if mode == peerWarm {
+				row.Answers = "identical"
+				if diff != "" {
+					row.Answers = diff
+				}
+			}
 			row.BreakerOpens = st.resilient.State().Opens - opens0
 			row.NewConnsPer100 = -1
 			if n := (st.conns.New.Load() - new0) + (st.conns.Reused.Load() - reused0); n > 0 {
@@ -226,7 +280,13 @@ func run(ctx context.Context, cfg config) (*report, error) {
 func measureCell(ctx context.Context, cfg config, q querySpec, mode string, r *opRunner, calls func() int, win *window) (row, error) {
 	cfg.logf("bench: %s/%s …", q.name, mode)
 	started := time.Now()
-	resetPeakRSS()
+	cpuOf, peakOf := cpuTime, peakRSS
+	if r.peer != nil {
+		cpuOf, peakOf = r.peer.cpu, r.peer.peak
+		r.peer.resetPeak()
+	} else {
+		resetPeakRSS()
+	}
 	lat, err := measureLatency(ctx, r, calls, win, latencyPlan{minSamples: cfg.minSamples, maxSamples: cfg.maxSamples, duration: cfg.duration, wallClock: cfg.quick})
 	if err != nil {
 		return row{}, err
@@ -263,12 +323,12 @@ func measureCell(ctx context.Context, cfg config, q querySpec, mode string, r *o
 			return row{}, err
 		}
 		c0 := calls()
-		cpu0 := cpuTime()
+		cpu0 := cpuOf()
 		rps, ops, err := measureThroughput(ctx, r, c, cfg.duration)
 		if err != nil {
 			return row{}, err
 		}
-		cpuTotal += cpuTime() - cpu0
+		cpuTotal += cpuOf() - cpu0
 		opsTotal += ops
 		n := calls() - c0
 		win.add(time.Now(), n)
@@ -283,7 +343,10 @@ func measureCell(ctx context.Context, cfg config, q querySpec, mode string, r *o
 	if opsTotal > 0 {
 		out.CPUPerOpMs = math.Round(ms(cpuTotal)/float64(opsTotal)*1000) / 1000
 	}
-	out.PeakRSSMB = math.Round(float64(peakRSS())/(1<<20)*10) / 10
+	out.PeakRSSMB = math.Round(float64(peakOf())/(1<<20)*10) / 10
+	if r.peer != nil { // the bench's own allocations say nothing of the peer's
+		out.AllocsPerOp, out.BytesPerOp = 0, 0
+	}
 	cfg.logf("bench: %s/%s: %.1f calls (min %d), p50 %.1f ms, %d samples, %s", q.name, mode, out.UpstreamCalls, out.MinimumCalls,
 		out.P50Ms, out.Samples, time.Since(started).Round(100*time.Millisecond))
 	return out, nil

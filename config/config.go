@@ -34,6 +34,9 @@ type Config struct {
 
 	RedisURL string // empty: in-process cache
 	CacheTTL CacheTTLs
+	// OperationCache answers repeated queries from the account's cache before execution
+	// (package opcache); on by default.
+	OperationCache bool
 
 	LogLevel  zerolog.Level
 	LogFormat string // json, console or auto
@@ -126,6 +129,7 @@ func defaultConfig() Config {
 			RequestTimeout:           30 * time.Second,
 			ShutdownTimeout:          25 * time.Second,
 		},
+		OperationCache: true,
 	}
 }
 
@@ -336,6 +340,7 @@ func (c *Config) fields() [][2]string {
 		{"CACHE_TTL_ITEM", d(c.CacheTTL.Item)},
 		{"CACHE_TTL_ANSWER", d(c.CacheTTL.Answer)},
 		{"CACHE_TTL_NOT_FOUND", d(c.CacheTTL.NotFound)},
+		{"OPERATION_CACHE", strconv.FormatBool(c.OperationCache)},
 		{"LOG_LEVEL", c.LogLevel.String()},
 		{"LOG_FORMAT", c.LogFormat},
 		{"GRAPHQL_INTROSPECTION", strconv.FormatBool(c.Introspection)},

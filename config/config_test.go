@@ -38,6 +38,7 @@ func TestErrorsNameEveryVariable(t *testing.T) {
 		"LOG_LEVEL":             "loud",
 		"LOG_FORMAT":            "xml",
 		"GRAPHQL_INTROSPECTION": "maybe",
+		"OPERATION_CACHE":       "sometimes",
 		"WEBHOOK_PASSWORD":      secretWebhookPass, // without username
 		"WEBHOOK_HEADER_NAME":   "Bad Header",
 		"WEBHOOK_HEADER_VALUE":  secretHeaderValue,
@@ -67,7 +68,7 @@ func TestErrorsNameEveryVariable(t *testing.T) {
 	for _, v := range []string{
 		"LISTEN_ADDR", "PUBLIC_URL", "GLADLY_BASE_URL", "GLADLY_USERNAME", "GLADLY_RATE_LIMIT",
 		"GLADLY_DEMO_FAULTS", "REDIS_URL", "CACHE_TTL_PROFILE", "CACHE_TTL_DIRECTORY", "LOG_LEVEL", "LOG_FORMAT",
-		"GRAPHQL_INTROSPECTION", "WEBHOOK_USERNAME", "WEBHOOK_HEADER_NAME", "MEDIA_SIGNING_KEY", "MEDIA_URL_TTL",
+		"GRAPHQL_INTROSPECTION", "OPERATION_CACHE", "WEBHOOK_USERNAME", "WEBHOOK_HEADER_NAME", "MEDIA_SIGNING_KEY", "MEDIA_URL_TTL",
 		"MAX_QUERY_COMPLEXITY", "MAX_QUERY_DEPTH", "MAX_QUERY_ALIASES", "MAX_QUERY_TOKENS", "MAX_BODY_BYTES", "REQUEST_TIMEOUT", "SHUTDOWN_TIMEOUT",
 	} {
 		if !named[v] {
@@ -175,6 +176,7 @@ func TestConfigDefaultsAndOverrides(t *testing.T) {
 		{"webhooks on", cfg.WebhooksEnabled(), true},
 		{"generated media key", cfg.MediaKeyGenerated, true},
 		{"media key length", len(cfg.MediaSigningKey), 32},
+		{"operation cache on by default", cfg.OperationCache, true},
 	}
 	for _, c := range checks {
 		if c.got != c.want {

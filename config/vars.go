@@ -78,6 +78,11 @@ var settings = []setting{
 	ttlSetting("CACHE_TTL_ITEM", "1m0s", "conversation items, notes, transcripts", func(c *Config) *time.Duration { return &c.CacheTTL.Item }),
 	ttlSetting("CACHE_TTL_ANSWER", "5m0s", "answers and their content, public answers", func(c *Config) *time.Duration { return &c.CacheTTL.Answer }),
 	ttlSetting("CACHE_TTL_NOT_FOUND", "10s", "Gladly 404 answers", func(c *Config) *time.Duration { return &c.CacheTTL.NotFound }),
+	{env: "OPERATION_CACHE", def: "on", usage: "answer a repeated query from the response it produced, until a write, a webhook or the shortest TTL it read drops it (on or off)", set: func(c *Config, v string) error {
+		b, err := parseBool(v)
+		c.OperationCache = b
+		return err
+	}},
 	{env: "LOG_LEVEL", def: "info", usage: "trace, debug, info, warn, error or disabled", set: func(c *Config, v string) error {
 		l, err := zerolog.ParseLevel(strings.ToLower(v))
 		if err != nil || l == zerolog.NoLevel {

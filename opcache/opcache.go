@@ -33,6 +33,7 @@ import (
 // Extension is the gqlgen handler extension.
 type Extension struct {
 	cache    loaders.Cache
+	cacheOf  func(context.Context) loaders.Cache
 	maxBytes int
 	now      func() time.Time
 
@@ -58,8 +59,17 @@ type Option func(*Extension)
 // crowd out many small ones.
 func WithMaxBytes(n int) Option { return func(e *Extension) { e.maxBytes = n } }
 
+// WithCacheFrom picks each operation's cache from its request context instead of the one given
+// to New: a server of several accounts keeps every account's responses in that account's own
+// namespace (its runtime's Cache), where that account's writes and webhooks invalidate them, and
+// where no other account's key can ever reach them. An operation whose context yields nil is
+// executed and not kept.
+func WithCacheFrom(f func(context.Context) loaders.Cache) Option {
+	return func(e *Extension) { e.cacheOf = f }
+}
+
 // New returns the extension over cache: the store's own Cache (loaders.Factory.Store().Cache()),
-// so that the store's invalidations reach its entries.
+// so that the store's invalidations reach its entries. cache may be nil with WithCacheFrom.
 func New(cache loaders.Cache, opts ...Option) *Extension {
 	e := &Extension{cache: cache, maxBytes: 1 << 20, now: time.Now}
 	for _, o := range opts {
@@ -83,6 +93,7 @@ func (e *Extension) Validate(graphql.ExecutableSchema) error { return nil }
 // state is one operation's dealings with the cache.
 type state struct {
 	key    string
+	cache  loaders.Cache
 	at     loaders.Stamp
 	hit    *graphql.Response
 	ttl    time.Duration // a hit's remaining lifetime
@@ -98,12 +109,19 @@ func (e *Extension) InterceptOperation(ctx context.Context, next graphql.Operati
 	if oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Query {
 		return next(ctx)
 	}
+	cache := e.cache
+	if e.cacheOf != nil {
+		cache = e.cacheOf(ctx)
+	}
+	if cache == nil {
+		return next(ctx)
+	}
 	key, err := Key(ctx, oc)
 	if err != nil {
 		return next(ctx)
 	}
-	st := &state{key: key}
-	if vals, at, err := e.cache.Get(ctx, []string{key}); err == nil {
+	st := &state{key: key, cache: cache}
+	if vals, at, err := cache.Get(ctx, []string{key}); err == nil {
 		st.at = at
 		st.hit, st.ttl = e.decode(vals[0])
 	}
@@ -150,7 +168,7 @@ func (e *Extension) keep(ctx context.Context, st *state, resp *graphql.Response)
 	}
 	tags := st.rs.Tags()
 	e.kept.Add(1)
-	_ = e.cache.Set(ctx, st.at, []loaders.Entry{{Key: st.key, Value: e.encode(resp.Data, ttl), TTL: ttl, Tags: tags}})
+	_ = st.cache.Set(ctx, st.at, []loaders.Entry{{Key: st.key, Value: e.encode(resp.Data, ttl), TTL: ttl, Tags: tags}})
 }
 
 // An entry is its expiry (unix ms, 8 bytes) then the response's data.

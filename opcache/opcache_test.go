@@ -230,3 +230,53 @@ func TestKeyParts(t *testing.T) {
 		}
 	}
 }
+
+type cacheKey struct{}
+
+// WithCacheFrom keeps each operation in the cache its context names (the server: the account's
+// namespace): an entry kept under one is never served under another, and an operation whose
+// context names none is executed and not kept.
+func TestCacheFromContext(t *testing.T) {
+	fake := gladlytest.NewServer(t, gladlytest.WithoutRateLimit())
+	client, err := gladly.NewClient(fake.URL, gladly.WithBasicAuth(fake.Username, fake.Token), gladly.WithRateLimit(gladly.Unlimited{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ext := opcache.New(nil, opcache.WithCacheFrom(func(ctx context.Context) loaders.Cache {
+		c, _ := ctx.Value(cacheKey{}).(loaders.Cache)
+		return c
+	}))
+	f := loaders.NewFactory(client, loaders.NewStore(loaders.NewMemoryCache(1<<20)))
+	r := &replica{ext: ext, h: gqlhttp.NewHandler(gqlhttp.Config{Gladly: client, Loaders: f, Log: zerolog.Nop(),
+		Limits:     gqlhttp.Limits{MaxComplexity: 100000, MaxDepth: 15, MaxEntities: 500, MaxAliases: 50, MaxTokens: 2000},
+		Extensions: []graphql.HandlerExtension{ext}})}
+	x, y := loaders.NewMemoryCache(1<<20), loaders.NewMemoryCache(1<<20)
+	in := func(c loaders.Cache) context.Context {
+		if c == nil {
+			return t.Context()
+		}
+		return context.WithValue(t.Context(), cacheKey{}, c)
+	}
+	const q = `query($id: ID!) { contact(id: $id) { name } }`
+	vars := map[string]any{"id": gladlytest.DemoCustomerID}
+	steps := []struct {
+		name         string
+		cache        loaders.Cache
+		hits, misses int64
+	}{
+		{"first in x", x, 0, 1},
+		{"again in x", x, 1, 1},
+		{"first in y", y, 1, 2},
+		{"no cache", nil, 1, 2},
+		{"again in y", y, 2, 2},
+	}
+	for _, s := range steps {
+		data, _ := r.do(t, in(s.cache), q, vars)
+		if c, _ := data["contact"].(map[string]any); c["name"] != "Ada Lovelace" {
+			t.Fatalf("%s: %v", s.name, data)
+		}
+		if got := ext.Counts(); got.Hits != s.hits || got.Misses != s.misses {
+			t.Errorf("%s: %+v, want %d hits, %d misses", s.name, got, s.hits, s.misses)
+		}
+	}
+}
