@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -15,7 +14,6 @@ import (
 	"github.com/gladgraph/gladgraph/graph"
 	"github.com/gladgraph/gladgraph/loaders"
 	"github.com/gladgraph/gladgraph/media"
-	"github.com/gladgraph/gladgraph/opcache"
 	"github.com/gladgraph/gladgraph/schema"
 	"github.com/gladgraph/gladgraph/tenant"
 )
@@ -65,7 +63,7 @@ func buildLayers(b *Backend) (Layers, error) {
 	}
 	var exts []graphql.HandlerExtension
 	if cfg.OperationCache {
-		exts = append(exts, operationCache(b.Metrics))
+		exts = append(exts, tenant.OperationCache(b.Metrics))
 	}
 	h := gqlhttp.NewHandler(gqlhttp.Config{
 		Gladly:        b.Gladly,
@@ -85,27 +83,4 @@ func buildLayers(b *Backend) (Layers, error) {
 		Extensions:     exts,
 	})
 	return Layers{GraphQL: h, Invalidator: b.Invalidator, Close: closeAPQ}, nil
-}
-
-// operationCache keeps each account's query responses in that account's cache namespace (the
-// request's tenant runtime), where the account's writes and webhooks drop them on every replica
-// and no other account can reach them; its hits and misses are published on reg.
-func operationCache(reg prometheus.Registerer) *opcache.Extension {
-	x := opcache.New(nil, opcache.WithCacheFrom(func(ctx context.Context) loaders.Cache {
-		if rt := tenant.From(ctx); rt != nil {
-			return rt.Cache
-		}
-		return nil
-	}))
-	if reg != nil {
-		reg.MustRegister(
-			prometheus.NewCounterFunc(prometheus.CounterOpts{
-				Name: "gladgraph_operation_cache_hits_total", Help: "Queries answered from the operation cache, before execution.",
-			}, func() float64 { return float64(x.Counts().Hits) }),
-			prometheus.NewCounterFunc(prometheus.CounterOpts{
-				Name: "gladgraph_operation_cache_misses_total", Help: "Queries the operation cache did not hold, executed. Hit ratio: hits / (hits + misses).",
-			}, func() float64 { return float64(x.Counts().Misses) }),
-		)
-	}
-	return x
 }

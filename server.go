@@ -54,7 +54,6 @@ func main() {
 	switch args := os.Args[1:]; {
 	case len(args) > 0 && (args[0] == "-version" || args[0] == "--version" || args[0] == "version"):
 		fmt.Println(buildinfo.Read().String())
-		return
 	case len(args) > 0 && (args[0] == "accounts" || args[0] == "api-keys"):
 		err = accounts.RunCLI(ctx, args, os.Getenv, os.Stdout, os.Stderr)
 	case len(args) > 0 && args[0] == "mcp": // the MCP tools on stdin/stdout, logs on stderr
