@@ -7,7 +7,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/redis/go-redis/v9"
+
+	"github.com/gladgraph/gladgraph/accounts"
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
+	"github.com/gladgraph/gladgraph/loaders/redistest"
+	"github.com/gladgraph/gladgraph/tenant"
 )
 
 const testAdminKey = "admin-key-0123456789abcdef0123456789abcdef"
@@ -129,4 +134,80 @@ func TestAccessRefusals(t *testing.T) {
 	if status, out := gql(t, ts, k2, "{ organization { name } }"); status != http.StatusUnauthorized && status != http.StatusForbidden {
 		t.Errorf("key of an unlinked account: %d %s", status, out)
 	}
+}
+
+// Unlinking an account purges its entries from the shared Redis cache (another account's stay)
+// and refuses its callers.
+func TestUnlinkPurgesCache(t *testing.T) {
+	t.Parallel()
+	rs := redistest.New(t)
+	ts := startTestServerWith(t, map[string]string{"ADMIN_API_KEY": testAdminKey, "GLADLY_DEMO_FAULTS": "latency=1ms",
+		"REDIS_URL": rs.URL}, buildLayers)
+	rdb := redis.NewClient(redisOptions(t, rs.URL))
+	t.Cleanup(func() { _ = rdb.Close() })
+	// The namespace of each account, from what the admin API shows of it.
+	namespace := func(id string) string {
+		res, out := ts.do(t, "GET", "/admin/accounts/"+id, "", map[string]string{"Authorization": "Bearer " + testAdminKey})
+		var a accounts.Account
+		if err := json.Unmarshal([]byte(out), &a); res.StatusCode != http.StatusOK || err != nil {
+			t.Fatalf("admin show %s: %d %s", id, res.StatusCode, out)
+		}
+		a.ID = id
+		ns, err := tenant.NamespaceOf(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ns
+	}
+	nsDemo, nsDemo2 := namespace("demo"), namespace("demo-2")
+	count := func(ns string) int {
+		keys, err := scanAll(t, rdb, ns+"*")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(keys)
+	}
+
+	demo2 := issueKey(t, ts, "demo-2", "contacts:read", "directory:read")
+	if status, out := gql(t, ts, demo2, `{ contacts(email: "`+gladlytest.HopperCustomerEmail+`") { nodes { name } } organization { name } }`); status != 200 ||
+		!strings.Contains(out, gladlytest.HopperCustomerName) {
+		t.Fatalf("demo-2 read: %d %s", status, out)
+	}
+	if status, out := gql(t, ts, "", `{ contacts(email: "ada@example.com") { nodes { name } } }`); status != 200 || !strings.Contains(out, "Ada Lovelace") {
+		t.Fatalf("demo read: %d %s", status, out)
+	}
+	before2, beforeDemo := count(nsDemo2), count(nsDemo)
+	if before2 == 0 || beforeDemo == 0 {
+		t.Fatalf("cache entries before the unlink: demo-2 %d, demo %d; want some of each", before2, beforeDemo)
+	}
+	if res, out := ts.do(t, "DELETE", "/admin/accounts/demo-2", "", map[string]string{"Authorization": "Bearer " + testAdminKey}); res.StatusCode >= 300 {
+		t.Fatalf("unlink: %d %s", res.StatusCode, out)
+	}
+	if n := count(nsDemo2); n != 0 {
+		t.Errorf("%d cache entries of demo-2 left after its unlink (of %d)", n, before2)
+	}
+	if n := count(nsDemo); n < beforeDemo {
+		t.Errorf("demo's cache entries went from %d to %d when demo-2 was unlinked", beforeDemo, n)
+	}
+	if status, out := gql(t, ts, demo2, "{ organization { name } }"); status != http.StatusUnauthorized && status != http.StatusForbidden {
+		t.Errorf("key of the unlinked account: %d %s", status, out)
+	}
+}
+
+func redisOptions(t *testing.T, url string) *redis.Options {
+	t.Helper()
+	o, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func scanAll(t *testing.T, rdb *redis.Client, match string) ([]string, error) {
+	var keys []string
+	iter := rdb.Scan(t.Context(), 0, match, 1000).Iterator()
+	for iter.Next(t.Context()) {
+		keys = append(keys, iter.Val())
+	}
+	return keys, iter.Err()
 }
