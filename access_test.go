@@ -1,16 +1,22 @@
 package main
 
 import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/gladgraph/gladgraph/accounts"
+	"github.com/gladgraph/gladgraph/accounts/pgtest"
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
+	"github.com/gladgraph/gladgraph/loaders"
 	"github.com/gladgraph/gladgraph/loaders/redistest"
 	"github.com/gladgraph/gladgraph/tenant"
 )
@@ -210,4 +216,48 @@ func scanAll(t *testing.T, rdb *redis.Client, match string) ([]string, error) {
 		keys = append(keys, iter.Val())
 	}
 	return keys, iter.Err()
+}
+
+// `gladgraph accounts unlink` with REDIS_URL purges the account's shared cache entries too.
+func TestCLIUnlinkPurgesCache(t *testing.T) {
+	t.Parallel()
+	rs := redistest.New(t)
+	fake := gladlytest.NewServer(t, gladlytest.WithoutRateLimit())
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"DATABASE_URL": pgtest.NewDatabase(t), "ACCOUNTS_ENCRYPTION_KEYS": "k1:" + base64.StdEncoding.EncodeToString(key),
+		"GLADLY_API_TOKEN": fake.Token, "REDIS_URL": rs.URL}
+	cli := func(args ...string) string {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		if err := runAccountsCLI(t.Context(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut); err != nil {
+			t.Fatalf("gladgraph %s: %v\n%s%s", strings.Join(args, " "), err, out.String(), errOut.String())
+		}
+		return out.String() + errOut.String()
+	}
+	cli("accounts", "link", "--id", "cli-purge", "--base-url", fake.URL, "--username", fake.Username)
+	ns, err := tenant.NamespaceOf(accounts.Account{ID: "cli-purge", GladlyBaseURL: fake.URL, Username: fake.Username})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(redisOptions(t, rs.URL))
+	t.Cleanup(func() { _ = rdb.Close() })
+	// Entries as a server running the account writes them.
+	if err := loaders.NewRedisCache(rdb, ns).Set(t.Context(), 0, []loaders.Entry{
+		{Key: "a", Value: []byte("1"), TTL: time.Minute, Tags: []string{"x"}},
+		{Key: "b", Value: []byte("2"), TTL: time.Minute, Tags: []string{"y"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if keys, err := scanAll(t, rdb, ns+"*"); err != nil || len(keys) == 0 {
+		t.Fatalf("entries before the unlink: %v %v", keys, err)
+	}
+	if out := cli("accounts", "unlink", "cli-purge"); !strings.Contains(out, "unlinked cli-purge") || strings.Contains(out, "gladgraph:") {
+		t.Fatalf("unlink: %s", out)
+	}
+	if keys, err := scanAll(t, rdb, ns+"*"); err != nil || len(keys) != 0 {
+		t.Errorf("entries left after the unlink: %v %v", keys, err)
+	}
 }

@@ -55,7 +55,7 @@ func main() {
 		fmt.Println(buildinfo.Read().String())
 		return
 	case len(args) > 0 && (args[0] == "accounts" || args[0] == "api-keys"):
-		err = accounts.RunCLI(ctx, args, os.Getenv, os.Stdout, os.Stderr)
+		err = runAccountsCLI(ctx, args, os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	default:
 		err = run(ctx, args, os.Getenv, os.Stdout)
 	}
@@ -238,4 +238,25 @@ func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (
 
 	ok = true
 	return &server{handler: rt.Handler(logger), health: h, close: closeAll}, nil
+}
+
+// runAccountsCLI runs `gladgraph accounts …` and `gladgraph api-keys …`. With REDIS_URL set, an
+// unlink also purges the account's shared cache entries (the servers drop its runtime when the
+// database reports the deletion); a failed purge is reported, not fatal: the account is gone and
+// its entries expire with their TTLs.
+func runAccountsCLI(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	c := &accounts.CLI{Getenv: getenv, Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	if raw := getenv("REDIS_URL"); raw != "" {
+		rdb, err := config.RedisClientFromURL(raw)
+		if err != nil {
+			return fmt.Errorf("REDIS_URL: %w", err)
+		}
+		defer func() { _ = rdb.Close() }()
+		c.OnUnlink = func(ctx context.Context, a accounts.Account) {
+			if err := tenant.PurgeCache(ctx, rdb, a); err != nil {
+				fmt.Fprintf(stderr, "gladgraph: %v (its entries expire with their TTLs)\n", err)
+			}
+		}
+	}
+	return c.Run(ctx, args)
 }
