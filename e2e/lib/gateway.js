@@ -6,11 +6,28 @@ import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource } from '@a
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 
+// @apollo/gateway does not enforce @requiresScopes (GraphOS Router and Hive Gateway do) and so
+// refuses a supergraph that links it `for: SECURITY`. These checks are about query plans and
+// joins: the link is kept as a plain feature (the directive stays in the supergraph, unenforced),
+// gladgraph still enforces its scopes (the demo's anonymous caller has them all), and
+// 6-hive-gateway-scopes.test.js checks enforcement at a gateway that supports it.
+const SECURITY_LINK = /(@link\(url: "https:\/\/specs\.apollo\.dev\/requiresScopes\/v[0-9.]+"), for: SECURITY\)/g;
+const withoutSecurityLinks = (sdl) => sdl.replace(SECURITY_LINK, '$1)');
+
+/** IntrospectAndCompose, its supergraph passed through withoutSecurityLinks. */
+function introspectAndCompose(subgraphs) {
+  return async (opts) => {
+    const manager = new IntrospectAndCompose({ subgraphs });
+    const result = await manager.initialize({ ...opts, update: (sdl) => opts.update(withoutSecurityLinks(sdl)) });
+    return { ...result, supergraphSdl: withoutSecurityLinks(result.supergraphSdl) };
+  };
+}
+
 export async function startGateway(subgraphs) {
   const fetches = []; // { step, subgraph, requestId, representations }
   let seq = 0;
   const gateway = new ApolloGateway({
-    supergraphSdl: new IntrospectAndCompose({ subgraphs }),
+    supergraphSdl: introspectAndCompose(subgraphs),
     buildService: ({ name, url }) => new RemoteGraphQLDataSource({
       url,
       willSendRequest({ request, context }) {
