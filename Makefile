@@ -34,7 +34,7 @@ fuzz-short:
 
 
 ## e2e: federation and GraphQL-over-HTTP compliance, checked with Apollo's composition and gateway
-## and graphql-http's audit against the demo (Node.js 20+ and npm; packages from e2e/package-lock.json)
+## and graphql-http's audit against the demo; @requiresScopes enforced by Hive Gateway (JWT plugin) (Node.js 20+ and npm; packages from e2e/package-lock.json)
 e2e:
 	@command -v npm >/dev/null 2>&1 || { echo "make e2e needs Node.js 20+ and npm"; exit 1; }
 	cd e2e && npm ci && npm test

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 
 	"github.com/rs/zerolog"
 
-	"github.com/gladgraph/gladgraph/accounts"
 	"github.com/gladgraph/gladgraph/accounts/admin"
 	"github.com/gladgraph/gladgraph/auth"
 	"github.com/gladgraph/gladgraph/config"
@@ -51,7 +49,7 @@ func routes(rt *edge.Router, cfg *config.Config, logger zerolog.Logger, l Layers
 	rt.Handle("GET "+mcp.WellKnownResourcePath, mcp.WellKnownResourcePath, meta)
 
 	adminAPI := acc.Authn.AdminMiddleware(admin.New(admin.Config{Store: acc.Store, Logger: logger.With().Str("component", "admin").Logger(),
-		OnUnlink: func(_ context.Context, a accounts.Account) { acc.Registry.Drop(a.ID) }}))
+		OnUnlink: acc.Unlinked}))
 	rt.Handle("/admin/accounts", "/admin/accounts", adminAPI)
 	rt.Handle("/admin/accounts/", "/admin/accounts/", adminAPI)
 

@@ -55,7 +55,7 @@ func main() {
 	case len(args) > 0 && (args[0] == "-version" || args[0] == "--version" || args[0] == "version"):
 		fmt.Println(buildinfo.Read().String())
 	case len(args) > 0 && (args[0] == "accounts" || args[0] == "api-keys"):
-		err = accounts.RunCLI(ctx, args, os.Getenv, os.Stdout, os.Stderr)
+		err = tenant.RunAccountsCLI(ctx, args, os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	case len(args) > 0 && args[0] == "mcp": // the MCP tools on stdin/stdout, logs on stderr
 		err = stdio.Run(ctx, args[1:], os.Getenv, os.Stderr, func(p stdio.Parts) (http.Handler, func(), error) {
 			l, err := buildLayers(&Backend{Config: p.Config, Logger: p.Logger, Redis: p.Redis, Metrics: p.Metrics,

@@ -176,3 +176,9 @@ func (c *Config) LogCache(logger zerolog.Logger) {
 	}
 	logger.Info().Str("cache", "redis").Str("redis", redisDisplay(c.RedisURL)).Str("redis_mode", mode).Msg("cache: Redis")
 }
+
+// RedisClientFromURL is RedisClient for a REDIS_URL read outside Load: the accounts CLI, which
+// runs without the server's configuration, purges an unlinked account's cache with it.
+func RedisClientFromURL(raw string) (redis.UniversalClient, error) {
+	return (&Config{RedisURL: raw}).RedisClient()
+}

@@ -24,13 +24,16 @@ type Accounts struct {
 	Authn    *auth.Authenticator
 	Default  *Runtime // the account anonymous callers and legacy routes use, if any
 	Close    func()
+
+	redis  redis.UniversalClient // the shared cache Unlinked purges; nil without Redis
+	logger zerolog.Logger
 }
 
 // Open opens the accounts store (PostgreSQL with DATABASE_URL; else the one account of
 // GLADLY_* or the demo's two over their fakes), the registry of runtimes and the authenticator.
 func Open(cfg *config.Config, logger zerolog.Logger, rdb redis.UniversalClient, m *metrics.Metrics, initial []accounts.NewAccount) (*Accounts, error) {
 	ctx := context.Background()
-	l := &Accounts{}
+	l := &Accounts{redis: rdb, logger: logger}
 	var closers []func()
 	l.Close = func() {
 		for i := len(closers) - 1; i >= 0; i-- {

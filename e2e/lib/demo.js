@@ -23,3 +23,6 @@ export const demoAgents = ['Amy Agent', 'Blaise Pascal', 'Emmy Noether', 'Alan T
 /** Ada's tickets (Gladly tasks) and conversations. */
 export const demoTicketIds = ['task/ada-replacement', 'task/ada-refund-follow-up', 'task/ada-invoice'].map(fixtureId);
 export const demoConversationIds = ['conversation/ada-open', 'conversation/ada-waiting', 'conversation/ada-closed'].map(fixtureId);
+
+/** The demo's second account, `demo-2` (gladlytest's Hopper organization, org.go). */
+export const hopper = { organization: 'Hopper Logistics Ltd.', customer: { name: 'Grace Brewster', email: 'grace@hopper.example' } };

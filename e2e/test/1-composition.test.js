@@ -61,3 +61,12 @@ test('the supergraph joins the siblings\' fields onto gladgraph\'s entities', ()
   assert.match(composed.supergraphSdl, /type Contact\s[^{]*@join__type\(graph: GLADGRAPH, key: "id"\)[^{]*@join__type\(graph: GLADGRAPH, key: "email"\)/);
   assert.match(composed.supergraphSdl, /type User\s[^{]*@join__type\(graph: GLADGRAPH, key: "id"\)[^{]*@join__type\(graph: GLADGRAPH, key: "email"\)/);
 });
+
+test('the supergraph carries gladgraph\'s @requiresScopes, so a gateway enforces them too', () => {
+  const sdl = composed.supergraphSdl;
+  assert.match(sdl, /@link\(url: "https:\/\/specs\.apollo\.dev\/requiresScopes\/v0\.1"/);
+  // A root field, an entity type and a mutation, each with its scope of DESIGN.md §8.
+  assert.match(sdl, /contact\([^)]*\): Contact[^\n]*@requiresScopes\(scopes: \[\["contacts:read"\]\]\)/);
+  assert.match(sdl, /type Contact\b[^{]*@requiresScopes\(scopes: \[\["contacts:read"\]\]\)/);
+  assert.match(sdl, /deleteContact\([^)]*\)[^\n]*@requiresScopes\(scopes: \[\["contacts:delete"\]\]\)/);
+});
