@@ -47,14 +47,11 @@ type Layers struct {
 	Close func()
 }
 
-// apqCacheBytes bounds the in-process store of persisted queries (no Redis configured).
-const apqCacheBytes = 16 << 20
-
 // buildLayers builds the GraphQL handler: scopes enforced, persisted queries kept apart from the
 // response cache (in Redis when configured), each request on its caller's account's loaders.
 func buildLayers(b *Backend) (Layers, error) {
 	cfg := b.Config
-	var apq loaders.Cache = loaders.NewMemoryCache(apqCacheBytes)
+	var apq loaders.Cache = loaders.NewMemoryCache(int(cfg.Limits.APQMaxBytes))
 	closeAPQ := func() {}
 	if b.Redis != nil {
 		r := loaders.NewResilient(loaders.NewRedisCache(b.Redis, loaders.Namespace(schema.Version(), "persisted-queries")), b.Logger)
@@ -71,10 +68,14 @@ func buildLayers(b *Backend) (Layers, error) {
 			MaxEntities:   cfg.Limits.MaxEntityRepresentations,
 			MaxAliases:    cfg.Limits.MaxQueryAliases,
 			MaxTokens:     cfg.Limits.MaxQueryTokens,
+			// Before any Gladly call: what one operation may cost of the organization's budget.
+			MaxUpstreamCalls: cfg.Limits.MaxOperationUpstreamCalls,
 		},
-		APQ:            apq,
-		CSRFPrevention: true,
-		Access:         graph.NewAccess(graph.AccessOptions{RouterSecretSet: cfg.Auth.RouterSecret != ""}),
+		APQ:              apq,
+		QueryCacheBytes:  int(cfg.Limits.QueryCacheBytes),
+		MaxResponseBytes: int(cfg.Limits.MaxResponseBytes),
+		CSRFPrevention:   true,
+		Access:           graph.NewAccess(graph.AccessOptions{RouterSecretSet: cfg.Auth.RouterSecret != ""}),
 	})
 	return Layers{GraphQL: h, Invalidator: b.Invalidator, Close: closeAPQ}, nil
 }

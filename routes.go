@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 
 	"github.com/rs/zerolog"
@@ -10,6 +11,7 @@ import (
 	"github.com/gladgraph/gladgraph/accounts"
 	"github.com/gladgraph/gladgraph/accounts/admin"
 	"github.com/gladgraph/gladgraph/auth"
+	"github.com/gladgraph/gladgraph/caller"
 	"github.com/gladgraph/gladgraph/config"
 	"github.com/gladgraph/gladgraph/edge"
 	"github.com/gladgraph/gladgraph/gqlhttp/ide"
@@ -25,7 +27,7 @@ func routes(rt *edge.Router, cfg *config.Config, logger zerolog.Logger, l Layers
 	page := ide.GraphiQL(ide.GraphiQLOptions{Endpoint: "graphql", Title: "gladgraph"})
 	// Who calls, then on which account: a refused caller costs nothing upstream.
 	onAccount := func(next http.Handler, opts ...auth.MiddlewareOption) http.Handler {
-		return auth.MarkRouter(cfg.Auth.RouterSecret, acc.Authn.Middleware(tenant.Middleware(acc.Registry, next), opts...))
+		return withClientAddress(auth.MarkRouter(cfg.Auth.RouterSecret, acc.Authn.Middleware(tenant.Middleware(acc.Registry, next), opts...)))
 	}
 	gql := http.MaxBytesHandler(edge.WithTimeout(cfg.Limits.RequestTimeout, l.GraphQL), cfg.Limits.MaxBodyBytes)
 	rt.Handle("/graphql", "/graphql", ide.GraphQLOrIDE(page, onAccount(gql)))
@@ -66,4 +68,20 @@ func routes(rt *edge.Router, cfg *config.Config, logger zerolog.Logger, l Layers
 	rt.HandleStream("GET /media/{itemId}", "/media/{itemId}", tenant.MediaRoute(acc.Registry, cfg.DefaultAccount())) // sets a deadline per write
 	rt.Handle("/", "unmatched", http.NotFoundHandler())
 	return nil
+}
+
+// withClientAddress puts the client's address in the request's context: the identity of a
+// caller that has not authenticated, for its share of Gladly calls (CALLER_UPSTREAM_RATE). The
+// port is left out: every connection of one client is one caller.
+func withClientAddress(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		if host != "" {
+			r = r.WithContext(caller.WithAddress(r.Context(), host))
+		}
+		next.ServeHTTP(w, r)
+	})
 }
