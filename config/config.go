@@ -263,6 +263,11 @@ func Load(args []string, getenv func(string) string, usageOut io.Writer) (*Confi
 		// to anyone who asks (routers compose through _service, which stays reachable).
 		c.Introspection = c.Demo()
 	}
+	if raw["CALLER_UPSTREAM_RATE"] == "" && c.Auth.Mode == auth.ModeNone {
+		// Behind a gateway that authenticates, every request comes from the gateway as one
+		// anonymous caller: a per-caller share would be the whole traffic's.
+		c.CallerUpstreamRate = 0
+	}
 	if c.MediaSigningKey == nil {
 		c.MediaSigningKey = make([]byte, 32)
 		_, _ = rand.Read(c.MediaSigningKey)

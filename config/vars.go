@@ -69,7 +69,7 @@ var settings = []setting{
 		c.GladlyMaxResponseBytes = n
 		return err
 	}},
-	{env: "CALLER_UPSTREAM_RATE", def: "5", usage: "Gladly calls per second one caller (API key, JWT subject, else client address) may cost, sustained; 0 switches the per-caller share off", set: func(c *Config, v string) error {
+	{env: "CALLER_UPSTREAM_RATE", def: "5; 0 with AUTH_MODE=none", usage: "Gladly calls per second one caller (API key, JWT subject, else client address) may cost, sustained; 0 switches the per-caller share off", set: func(c *Config, v string) error {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil || f != f {
 			return errors.New("must be a number of calls per second, e.g. 5 or 0.5")
