@@ -14,7 +14,6 @@ import (
 	"github.com/gladgraph/gladgraph/graph"
 	"github.com/gladgraph/gladgraph/loaders"
 	"github.com/gladgraph/gladgraph/media"
-	"github.com/gladgraph/gladgraph/schema"
 	"github.com/gladgraph/gladgraph/tenant"
 )
 
@@ -22,18 +21,14 @@ import (
 type Backend struct {
 	Config *config.Config
 	Logger zerolog.Logger
-	// Gladly, Media and Invalidator are the default account's (the demo's first account, or
-	// the one account of GLADLY_*), nil with DATABASE_URL; requests run on their caller's
-	// account (tenant.Middleware).
+	// Gladly, Media and Invalidator are the default account's (nil with DATABASE_URL); requests
+	// run on their caller's account (tenant.Middleware).
 	Gladly      *gladly.Client
 	Media       *media.Signer
 	Invalidator loaders.Invalidator
-	// Redis is the configured Redis, or nil: the cache is then in-process.
-	Redis redis.UniversalClient
-	// Metrics is the Prometheus registry /metrics serves, for the layers' own collectors.
-	Metrics prometheus.Registerer
-	// Tenants are the linked accounts' runtimes.
-	Tenants *tenant.Registry
+	Redis       redis.UniversalClient // nil: in-process caches
+	Metrics     prometheus.Registerer // the registry /metrics serves
+	Tenants     *tenant.Registry      // the linked accounts' runtimes
 }
 
 // Layers are the parts built elsewhere (gqlhttp/, graph/, loaders/) that the server mounts.
@@ -48,19 +43,11 @@ type Layers struct {
 	Close func()
 }
 
-// apqCacheBytes bounds the in-process store of persisted queries (no Redis configured).
-const apqCacheBytes = 16 << 20
-
 // buildLayers builds the GraphQL handler: scopes enforced, persisted queries kept apart from the
 // response cache (in Redis when configured), each request on its caller's account's loaders.
 func buildLayers(b *Backend) (Layers, error) {
 	cfg := b.Config
-	var apq loaders.Cache = loaders.NewMemoryCache(apqCacheBytes)
-	closeAPQ := func() {}
-	if b.Redis != nil {
-		r := loaders.NewResilient(loaders.NewRedisCache(b.Redis, loaders.Namespace(schema.Version(), "persisted-queries")), b.Logger)
-		apq, closeAPQ = r, r.Close
-	}
+	apq, closeAPQ := tenant.PersistedQueries(b.Redis, b.Logger, int(cfg.Limits.APQMaxBytes))
 	var exts []graphql.HandlerExtension
 	if cfg.OperationCache {
 		exts = append(exts, tenant.OperationCache(b.Metrics))
@@ -76,11 +63,15 @@ func buildLayers(b *Backend) (Layers, error) {
 			MaxEntities:   cfg.Limits.MaxEntityRepresentations,
 			MaxAliases:    cfg.Limits.MaxQueryAliases,
 			MaxTokens:     cfg.Limits.MaxQueryTokens,
+			// Before any Gladly call: what one operation may cost of the organization's budget.
+			MaxUpstreamCalls: cfg.Limits.MaxOperationUpstreamCalls,
 		},
-		APQ:            apq,
-		CSRFPrevention: true,
-		Access:         graph.NewAccess(graph.AccessOptions{RouterSecretSet: cfg.Auth.RouterSecret != ""}),
-		Extensions:     exts,
+		APQ:              apq,
+		QueryCacheBytes:  int(cfg.Limits.QueryCacheBytes),
+		MaxResponseBytes: int(cfg.Limits.MaxResponseBytes),
+		CSRFPrevention:   true,
+		Access:           graph.NewAccess(graph.AccessOptions{RouterSecretSet: cfg.Auth.RouterSecret != ""}),
+		Extensions:       exts,
 	})
 	return Layers{GraphQL: h, Invalidator: b.Invalidator, Close: closeAPQ}, nil
 }

@@ -23,7 +23,7 @@ func routes(rt *edge.Router, cfg *config.Config, logger zerolog.Logger, l Layers
 	page := ide.GraphiQL(ide.GraphiQLOptions{Endpoint: "graphql", Title: "gladgraph"})
 	// Who calls, then on which account: a refused caller costs nothing upstream.
 	onAccount := func(next http.Handler, opts ...auth.MiddlewareOption) http.Handler {
-		return auth.MarkRouter(cfg.Auth.RouterSecret, acc.Authn.Middleware(tenant.Middleware(acc.Registry, next), opts...))
+		return auth.WithClientAddress(auth.MarkRouter(cfg.Auth.RouterSecret, acc.Authn.Middleware(tenant.Middleware(acc.Registry, next), opts...)))
 	}
 	gql := http.MaxBytesHandler(edge.WithTimeout(cfg.Limits.RequestTimeout, l.GraphQL), cfg.Limits.MaxBodyBytes)
 	rt.Handle("/graphql", "/graphql", ide.GraphQLOrIDE(page, onAccount(gql)))

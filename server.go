@@ -1,21 +1,8 @@
-// Command gladgraph serves the Gladly helpdesk as a GraphQL federation subgraph.
-//
-// With no Gladly configured it runs the demo: an in-memory Gladly (gladly/gladlytest) with the
-// demo fixture, an in-process cache, and GraphiQL at http://localhost:4001/. Configuration comes
-// from environment variables or the matching flags (gladgraph -help lists them).
-//
-// Routes: /graphql (GraphQL; GraphiQL for browsers asking for HTML), / (GraphiQL, assets
-// embedded), /healthz, /readyz (Redis and Gladly reachable), /metrics (Prometheus),
-// /webhooks/gladly (Gladly's event deliveries: cache invalidation), /media/{itemId} (call
-// recordings behind signed, expiring URLs).
-//
-// Choices worth knowing:
-//   - GRAPHQL_INTROSPECTION defaults to true in the demo and false against a real Gladly;
-//     federation's _service stays reachable either way.
-//   - Without WEBHOOK_USERNAME/WEBHOOK_PASSWORD or WEBHOOK_HEADER_NAME/WEBHOOK_HEADER_VALUE the
-//     webhook route answers 404: an unauthenticated receiver would let anyone flush the cache.
-//   - A webhook event whose invalidation fails is still answered 200: Gladly disables a
-//     webhook after four failed retries, and stale entries expire with their TTL anyway.
+// Command gladgraph serves the Gladly helpdesk as a GraphQL federation subgraph: `gladgraph`
+// serves (the demo when nothing is configured), `gladgraph mcp` serves the MCP tools on stdio,
+// `gladgraph accounts|api-keys …` manage linked accounts, `gladgraph -version` prints the build.
+// Configuration comes from environment variables or the matching flags (gladgraph -help); the
+// routes and every setting are in README.md.
 package main
 
 import (

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"mime"
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -292,6 +293,22 @@ func MarkRouter(secret string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if RouterAuthorized(r, secret) {
 			r = r.WithContext(caller.WithRouter(r.Context()))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// WithClientAddress puts the client's address in the request's context: the identity of a
+// caller that has not authenticated, for its share of Gladly calls (CALLER_UPSTREAM_RATE). The
+// port is left out: every connection of one client is one caller.
+func WithClientAddress(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		if host != "" {
+			r = r.WithContext(caller.WithAddress(r.Context(), host))
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -17,12 +17,18 @@ func Address(ctx context.Context) string {
 }
 
 // Key identifies the caller for per-caller budgets: the account and subject of an
-// authenticated caller, else the client address; "" when ctx knows neither.
+// authenticated caller, else the client address; "" when ctx knows neither. Anonymous callers
+// (AUTH_MODE=none, the demo) all share one subject, so they are told apart by address.
 func Key(ctx context.Context) string {
-	if c := From(ctx); c != nil && (c.Subject != "" || c.AccountID != "") {
+	c := From(ctx)
+	a := Address(ctx)
+	if c != nil && c.Kind == KindAnonymous && a != "" {
+		return "addr:" + c.AccountID + "/" + a
+	}
+	if c != nil && (c.Subject != "" || c.AccountID != "") {
 		return "caller:" + c.AccountID + "/" + string(c.Kind) + ":" + c.Subject
 	}
-	if a := Address(ctx); a != "" {
+	if a != "" {
 		return "addr:" + a
 	}
 	return ""

@@ -35,3 +35,34 @@ func TestContext(t *testing.T) {
 		t.Error("round trip")
 	}
 }
+
+// Key tells callers apart for their share of Gladly calls: an authenticated caller by account
+// and subject wherever it connects from; anonymous callers, who share one subject, by address.
+func TestKey(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	if Key(ctx) != "" {
+		t.Error("an empty context has a key")
+	}
+	from := func(addr string, c *Caller) string {
+		ctx := WithAddress(ctx, addr)
+		if c != nil {
+			ctx = With(ctx, c)
+		}
+		return Key(ctx)
+	}
+	key := &Caller{Kind: KindAPIKey, Subject: "k1", AccountID: "demo"}
+	if a, b := from("10.0.0.1", key), from("10.0.0.2", key); a != b || a == "" {
+		t.Errorf("one API key from two addresses: %q, %q", a, b)
+	}
+	anon := &Caller{Kind: KindAnonymous, Subject: "anonymous", AccountID: "demo"}
+	if a, b := from("10.0.0.1", anon), from("10.0.0.2", anon); a == b {
+		t.Errorf("two anonymous clients share the key %q", a)
+	}
+	if from("10.0.0.1", anon) == from("10.0.0.1", &Caller{Kind: KindAnonymous, Subject: "anonymous", AccountID: "demo-2"}) {
+		t.Error("one address on two accounts shares a key")
+	}
+	if from("10.0.0.1", nil) == "" {
+		t.Error("an address alone has no key")
+	}
+}

@@ -29,6 +29,14 @@ type Config struct {
 	GladlyUsername  string
 	GladlyToken     string
 	GladlyRateLimit int // requests per second for the organization
+	// GladlyMaxRetryAfter caps the pause a 429's Retry-After imposes on an account's client.
+	GladlyMaxRetryAfter time.Duration
+	// GladlyMaxResponseBytes caps one Gladly answer.
+	GladlyMaxResponseBytes int64
+	// CallerUpstreamRate is each caller's share of an account's Gladly calls per second
+	// (0: off); CallerUpstreamBurst is what a caller may spend at once.
+	CallerUpstreamRate  float64
+	CallerUpstreamBurst int
 	// DemoFaults are injected into the demo's in-process Gladly.
 	DemoFaults DemoFaults
 
@@ -91,8 +99,15 @@ type Limits struct {
 	MaxQueryAliases          int
 	MaxQueryTokens           int
 	MaxBodyBytes             int64
-	RequestTimeout           time.Duration
-	ShutdownTimeout          time.Duration
+	// MaxOperationUpstreamCalls bounds one operation's estimated Gladly calls (0: none).
+	MaxOperationUpstreamCalls int
+	// MaxResponseBytes bounds one GraphQL answer; APQMaxBytes the in-process persisted
+	// queries; QueryCacheBytes the parsed documents kept.
+	MaxResponseBytes int64
+	APQMaxBytes      int64
+	QueryCacheBytes  int64
+	RequestTimeout   time.Duration
+	ShutdownTimeout  time.Duration
 }
 
 // Demo reports whether the server runs against the in-process fake Gladly.
@@ -105,8 +120,12 @@ func (c *Config) WebhooksEnabled() bool {
 
 func defaultConfig() Config {
 	return Config{
-		ListenAddr:      ":4001",
-		GladlyRateLimit: gladly.DefaultRequestsPerSecond,
+		ListenAddr:             ":4001",
+		GladlyRateLimit:        gladly.DefaultRequestsPerSecond,
+		GladlyMaxRetryAfter:    gladly.DefaultMaxRetryAfter,
+		GladlyMaxResponseBytes: gladly.DefaultMaxResponseBytes,
+		CallerUpstreamRate:     5,
+		CallerUpstreamBurst:    100,
 		CacheTTL: CacheTTLs{
 			Directory:    5 * time.Minute,
 			Profile:      60 * time.Second,
@@ -120,14 +139,18 @@ func defaultConfig() Config {
 		LogFormat:   "auto",
 		MediaURLTTL: 15 * time.Minute,
 		Limits: Limits{
-			MaxQueryComplexity:       100000,
-			MaxQueryDepth:            15,
-			MaxEntityRepresentations: 500,
-			MaxQueryAliases:          50,
-			MaxQueryTokens:           2000,
-			MaxBodyBytes:             1 << 20,
-			RequestTimeout:           30 * time.Second,
-			ShutdownTimeout:          25 * time.Second,
+			MaxQueryComplexity:        100000,
+			MaxQueryDepth:             15,
+			MaxEntityRepresentations:  500,
+			MaxQueryAliases:           50,
+			MaxQueryTokens:            2000,
+			MaxBodyBytes:              1 << 20,
+			MaxOperationUpstreamCalls: 100,
+			MaxResponseBytes:          16 << 20,
+			APQMaxBytes:               16 << 20,
+			QueryCacheBytes:           32 << 20,
+			RequestTimeout:            30 * time.Second,
+			ShutdownTimeout:           25 * time.Second,
 		},
 		OperationCache: true,
 	}
@@ -244,6 +267,11 @@ func Load(args []string, getenv func(string) string, usageOut io.Writer) (*Confi
 		// to anyone who asks (routers compose through _service, which stays reachable).
 		c.Introspection = c.Demo()
 	}
+	if raw["CALLER_UPSTREAM_RATE"] == "" && c.Auth.Mode == auth.ModeNone {
+		// Behind a gateway that authenticates, every request comes from the gateway as one
+		// anonymous caller: a per-caller share would be the whole traffic's.
+		c.CallerUpstreamRate = 0
+	}
 	if c.MediaSigningKey == nil {
 		c.MediaSigningKey = make([]byte, 32)
 		_, _ = rand.Read(c.MediaSigningKey)
@@ -331,6 +359,10 @@ func (c *Config) fields() [][2]string {
 		{"GLADLY_USERNAME", c.GladlyUsername},
 		{"GLADLY_API_TOKEN", redacted(c.GladlyToken != "")},
 		{"GLADLY_RATE_LIMIT", strconv.Itoa(c.GladlyRateLimit)},
+		{"GLADLY_MAX_RETRY_AFTER", d(c.GladlyMaxRetryAfter)},
+		{"GLADLY_MAX_RESPONSE_BYTES", strconv.FormatInt(c.GladlyMaxResponseBytes, 10)},
+		{"CALLER_UPSTREAM_RATE", strconv.FormatFloat(c.CallerUpstreamRate, 'g', -1, 64)},
+		{"CALLER_UPSTREAM_BURST", strconv.Itoa(c.CallerUpstreamBurst)},
 		{"GLADLY_DEMO_FAULTS", c.DemoFaults.String()},
 		{"REDIS_URL", redisDisplay(c.RedisURL)},
 		{"CACHE_TTL_DIRECTORY", d(c.CacheTTL.Directory)},
@@ -355,6 +387,10 @@ func (c *Config) fields() [][2]string {
 		{"MAX_ENTITY_REPRESENTATIONS", strconv.Itoa(c.Limits.MaxEntityRepresentations)},
 		{"MAX_QUERY_ALIASES", strconv.Itoa(c.Limits.MaxQueryAliases)},
 		{"MAX_QUERY_TOKENS", strconv.Itoa(c.Limits.MaxQueryTokens)},
+		{"MAX_OPERATION_UPSTREAM_CALLS", strconv.Itoa(c.Limits.MaxOperationUpstreamCalls)},
+		{"MAX_RESPONSE_BYTES", strconv.FormatInt(c.Limits.MaxResponseBytes, 10)},
+		{"APQ_MAX_BYTES", strconv.FormatInt(c.Limits.APQMaxBytes, 10)},
+		{"QUERY_CACHE_BYTES", strconv.FormatInt(c.Limits.QueryCacheBytes, 10)},
 		{"MAX_BODY_BYTES", strconv.FormatInt(c.Limits.MaxBodyBytes, 10)},
 		{"REQUEST_TIMEOUT", d(c.Limits.RequestTimeout)},
 		{"SHUTDOWN_TIMEOUT", d(c.Limits.ShutdownTimeout)},

@@ -261,3 +261,51 @@ func TestRedisURLForms(t *testing.T) {
 		t.Errorf("redisDisplay = %q", got)
 	}
 }
+
+// The bounds of issue 14 are settings like any other: defaults, overrides, and values out of
+// range refused naming the variable. The per-caller share is off by default behind a gateway
+// (AUTH_MODE=none: every request is one anonymous caller) unless set.
+func TestConfigUpstreamAndResponseBounds(t *testing.T) {
+	t.Parallel()
+	c, err := Load(nil, envOf(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.CallerUpstreamRate != 5 || c.CallerUpstreamBurst != 100 || c.Limits.MaxOperationUpstreamCalls != 100 ||
+		c.GladlyMaxRetryAfter != time.Minute || c.GladlyMaxResponseBytes != 32<<20 || c.Limits.MaxResponseBytes != 16<<20 ||
+		c.Limits.APQMaxBytes != 16<<20 || c.Limits.QueryCacheBytes != 32<<20 {
+		t.Errorf("defaults: %+v %+v", c, c.Limits)
+	}
+	c, err = Load(nil, envOf(map[string]string{"CALLER_UPSTREAM_RATE": "0.5", "CALLER_UPSTREAM_BURST": "20", "MAX_OPERATION_UPSTREAM_CALLS": "0",
+		"GLADLY_MAX_RETRY_AFTER": "5s", "GLADLY_MAX_RESPONSE_BYTES": "1MiB", "MAX_RESPONSE_BYTES": "512KiB", "APQ_MAX_BYTES": "1MiB", "QUERY_CACHE_BYTES": "2MiB"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.CallerUpstreamRate != 0.5 || c.CallerUpstreamBurst != 20 || c.Limits.MaxOperationUpstreamCalls != 0 || c.GladlyMaxRetryAfter != 5*time.Second ||
+		c.GladlyMaxResponseBytes != 1<<20 || c.Limits.MaxResponseBytes != 512<<10 || c.Limits.APQMaxBytes != 1<<20 || c.Limits.QueryCacheBytes != 2<<20 {
+		t.Errorf("overrides: %+v %+v", c, c.Limits)
+	}
+	gw := map[string]string{"GLADLY_BASE_URL": "acme", "GLADLY_USERNAME": "a@b.c", "GLADLY_API_TOKEN": secretToken, "AUTH_MODE": "none"}
+	if c, err = Load(nil, envOf(gw), io.Discard); err != nil || c.CallerUpstreamRate != 0 {
+		t.Errorf("AUTH_MODE=none: rate %v, %v", c.CallerUpstreamRate, err)
+	}
+	gw["CALLER_UPSTREAM_RATE"] = "3"
+	if c, err = Load(nil, envOf(gw), io.Discard); err != nil || c.CallerUpstreamRate != 3 {
+		t.Errorf("AUTH_MODE=none with a rate set: rate %v, %v", c.CallerUpstreamRate, err)
+	}
+	bad := map[string]string{"CALLER_UPSTREAM_RATE": "-1", "CALLER_UPSTREAM_BURST": "0", "MAX_OPERATION_UPSTREAM_CALLS": "-3",
+		"GLADLY_MAX_RETRY_AFTER": "0s", "GLADLY_MAX_RESPONSE_BYTES": "lots", "MAX_RESPONSE_BYTES": "2TiB", "APQ_MAX_BYTES": "0", "QUERY_CACHE_BYTES": "-1"}
+	_, err = Load(nil, envOf(bad), io.Discard)
+	var ce *Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("Load = %v", err)
+	}
+	for env := range bad {
+		if !strings.Contains(ce.Error(), env) {
+			t.Errorf("%s=%s accepted: %v", env, bad[env], ce)
+		}
+	}
+	if _, err := Load(nil, envOf(map[string]string{"CALLER_UPSTREAM_RATE": "NaN"}), io.Discard); err == nil {
+		t.Error("CALLER_UPSTREAM_RATE=NaN accepted")
+	}
+}

@@ -59,6 +59,32 @@ var settings = []setting{
 		c.GladlyRateLimit = n
 		return err
 	}},
+	{env: "GLADLY_MAX_RETRY_AFTER", def: "1m0s", usage: "longest pause a Gladly 429's Retry-After may impose on the account's client", set: func(c *Config, v string) error {
+		d, err := parseDuration(v, time.Second, time.Hour)
+		c.GladlyMaxRetryAfter = d
+		return err
+	}},
+	{env: "GLADLY_MAX_RESPONSE_BYTES", def: "32MiB", usage: "largest Gladly answer read (bytes; KiB/MiB suffixes allowed); a larger one fails as UPSTREAM_RESPONSE_TOO_LARGE", set: func(c *Config, v string) error {
+		n, err := parseBytes(v)
+		c.GladlyMaxResponseBytes = n
+		return err
+	}},
+	{env: "CALLER_UPSTREAM_RATE", def: "5; 0 with AUTH_MODE=none", usage: "Gladly calls per second one caller (API key, JWT subject, else client address) may cost, sustained; 0 switches the per-caller share off", set: func(c *Config, v string) error {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f != f {
+			return errors.New("must be a number of calls per second, e.g. 5 or 0.5")
+		}
+		if f < 0 || f > 10000 {
+			return errors.New("must be from 0 to 10000")
+		}
+		c.CallerUpstreamRate = f
+		return nil
+	}},
+	{env: "CALLER_UPSTREAM_BURST", def: "100", usage: "Gladly calls one caller may cost at once before CALLER_UPSTREAM_RATE applies", set: func(c *Config, v string) error {
+		n, err := parseInt(v, 1, 1_000_000)
+		c.CallerUpstreamBurst = n
+		return err
+	}},
 	{env: "GLADLY_DEMO_FAULTS", usage: "upstream faults for the demo, e.g. error_rate=0.2,rate_limit_rate=0.1,latency=20ms", set: func(c *Config, v string) error {
 		f, err := ParseDemoFaults(v)
 		c.DemoFaults = f
@@ -158,6 +184,35 @@ var settings = []setting{
 	{env: "MAX_QUERY_TOKENS", def: "2000", usage: "most lexical tokens one GraphQL document may carry (checked before parsing)", set: func(c *Config, v string) error {
 		n, err := parseInt(v, 1, 1_000_000)
 		c.Limits.MaxQueryTokens = n
+		return err
+	}},
+	{env: "MAX_OPERATION_UPSTREAM_CALLS", def: "100", usage: "most Gladly calls one operation may cost, estimated before execution with every cache cold; 0: no bound", set: func(c *Config, v string) error {
+		n, err := parseInt(v, 0, 1_000_000)
+		c.Limits.MaxOperationUpstreamCalls = n
+		return err
+	}},
+	{env: "MAX_RESPONSE_BYTES", def: "16MiB", usage: "largest GraphQL answer sent (bytes); a larger one is replaced by a RESPONSE_TOO_LARGE error", set: func(c *Config, v string) error {
+		n, err := parseBytes(v)
+		if err == nil && n > 1<<30 {
+			return errors.New("must be at most 1GiB")
+		}
+		c.Limits.MaxResponseBytes = n
+		return err
+	}},
+	{env: "APQ_MAX_BYTES", def: "16MiB", usage: "bytes of automatic persisted queries kept in process (no Redis); one query is kept only up to 64KiB", set: func(c *Config, v string) error {
+		n, err := parseBytes(v)
+		if err == nil && n > 1<<30 {
+			return errors.New("must be at most 1GiB")
+		}
+		c.Limits.APQMaxBytes = n
+		return err
+	}},
+	{env: "QUERY_CACHE_BYTES", def: "32MiB", usage: "bytes of parsed GraphQL documents kept for reuse", set: func(c *Config, v string) error {
+		n, err := parseBytes(v)
+		if err == nil && n > 1<<30 {
+			return errors.New("must be at most 1GiB")
+		}
+		c.Limits.QueryCacheBytes = n
 		return err
 	}},
 	{env: "MAX_BODY_BYTES", def: "1MiB", usage: "largest request body accepted (bytes; KiB/MiB suffixes allowed)", set: func(c *Config, v string) error {

@@ -9,11 +9,11 @@ import (
 	"github.com/99designs/gqlgen/graphql/executor"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/apollofederatedtracingv1"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/rs/zerolog"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/gladgraph/gladgraph/edge"
 	"github.com/gladgraph/gladgraph/gladly"
@@ -34,9 +34,18 @@ type Config struct {
 	Introspection bool
 	// Limits bound each operation's complexity, depth and _entities representations.
 	Limits Limits
-	// APQ keeps automatic persisted queries in this cache (usually the response cache); nil
-	// disables them.
+	// APQ keeps automatic persisted queries in this cache (a store of their own, bounded in
+	// bytes: APQ_MAX_BYTES); nil disables them. A document is stored only once it has parsed,
+	// validated and passed the limits.
 	APQ loaders.Cache
+	// APQMaxQueryBytes is the largest document stored as a persisted query (default
+	// DefaultAPQMaxQueryBytes); larger ones run but are not kept.
+	APQMaxQueryBytes int
+	// QueryCacheBytes bounds the cache of parsed documents (default DefaultQueryCacheBytes).
+	QueryCacheBytes int
+	// MaxResponseBytes bounds the JSON of one answer (MAX_RESPONSE_BYTES): a larger answer is
+	// replaced by a RESPONSE_TOO_LARGE error. 0: no bound.
+	MaxResponseBytes int
 	// CSRFPrevention refuses GETs and simple-content-type POSTs without a preflight header.
 	CSRFPrevention bool
 	// Now is the clock for validation of dates (default time.Now).
@@ -113,6 +122,7 @@ func (e *Executor) Execute(ctx context.Context, params *graphql.RawParams) *grap
 // extensible is what the HTTP server and the in-process executor share for configuration.
 type extensible interface {
 	SetQueryCache(graphql.Cache[*ast.QueryDocument])
+	SetDisableSuggestion(bool)
 	Use(graphql.HandlerExtension)
 	SetErrorPresenter(graphql.ErrorPresenterFunc)
 	SetRecoverFunc(graphql.RecoverFunc)
@@ -121,16 +131,34 @@ type extensible interface {
 	AroundResponses(graphql.ResponseMiddleware)
 }
 
-// configure installs gladgraph's extensions, in order: the introspection switch, the document
-// scan (before APQ: a refused document is never stored), APQ, the limits, federated tracing.
+// configure installs gladgraph's extensions, in order: the document scan (before APQ: a refused
+// document is never even looked up), APQ's lookup, then after parsing and validation the
+// introspection switch, the limits, the Gladly-call budget, APQ's store (a document is kept
+// only once it passed them all), federated tracing.
 func configure(x extensible, cfg Config, schema *ast.Schema) {
-	x.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	x.Use(introspectionSwitch{enabled: cfg.Introspection})
-	x.Use(documentScan{Limits: cfg.Limits})
-	if cfg.APQ != nil {
-		x.Use(extension.AutomaticPersistedQuery{Cache: apqCache{cache: cfg.APQ}})
+	x.SetQueryCache(newQueryCache(cfg.QueryCacheBytes))
+	if !cfg.Introspection {
+		// No "Did you mean …?" naming the schema's fields to a client that cannot introspect.
+		x.SetDisableSuggestion(true)
+		setValidationRules(x, rulesWithoutSuggestions)
 	}
+	x.Use(documentScan{Limits: cfg.Limits})
+	var apq persistedQueries
+	if cfg.APQ != nil {
+		apq = persistedQueries{cache: apqCache{cache: cfg.APQ}, maxBytes: cfg.APQMaxQueryBytes}
+		if apq.maxBytes <= 0 {
+			apq.maxBytes = DefaultAPQMaxQueryBytes
+		}
+		x.Use(apq)
+	}
+	x.Use(introspectionSwitch{enabled: cfg.Introspection, log: cfg.Log})
 	x.Use(limitsExtension{Limits: cfg.Limits})
+	if cfg.Limits.MaxUpstreamCalls > 0 {
+		x.Use(graph.UpstreamBudget{Max: cfg.Limits.MaxUpstreamCalls})
+	}
+	if cfg.APQ != nil {
+		x.Use(apqStore{apq})
+	}
 	// Apollo Router and Gateway ask for federated traces (ftv1) with a header; others get none.
 	x.Use(&apollofederatedtracingv1.Tracer{})
 	x.SetErrorPresenter(graph.ErrorPresenter(cfg.Log))
@@ -152,5 +180,38 @@ func configure(x extensible, cfg Config, schema *ast.Schema) {
 	})
 	for _, e := range cfg.Extensions {
 		x.Use(e)
+	}
+	if cfg.MaxResponseBytes > 0 {
+		// Innermost, so that the extensions above (the operation cache) see the error rather
+		// than the oversized answer.
+		x.AroundResponses(capResponse(cfg.MaxResponseBytes))
+	}
+}
+
+// setValidationRules installs the validation rules: the HTTP server and the executor name the
+// setter differently.
+func setValidationRules(x extensible, f func() *rules.Rules) {
+	switch s := x.(type) {
+	case interface{ SetValidationRulesFn(func() *rules.Rules) }:
+		s.SetValidationRulesFn(f)
+	case interface{ SetDefaultRulesFn(func() *rules.Rules) }:
+		s.SetDefaultRulesFn(f)
+	}
+}
+
+// CodeResponseTooLarge is the error of an answer over MaxResponseBytes.
+const CodeResponseTooLarge = "RESPONSE_TOO_LARGE"
+
+// capResponse replaces an answer whose data exceeds limit bytes by an error: a client that asks
+// for more than the server is willing to send gets told so, instead of a transfer of any size.
+func capResponse(limit int) graphql.ResponseMiddleware {
+	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		if resp == nil || len(resp.Data) <= limit {
+			return resp
+		}
+		err := gqlerror.Errorf("the answer is larger than %d bytes; ask for fewer items (first/last) or fewer fields", limit)
+		err.Extensions = map[string]any{"code": CodeResponseTooLarge, "maxResponseBytes": limit}
+		return &graphql.Response{Errors: gqlerror.List{err}, Extensions: resp.Extensions}
 	}
 }

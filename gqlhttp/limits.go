@@ -26,6 +26,9 @@ type Limits struct {
 	// MaxTokens bounds the lexical tokens of one document; it is checked before the document is
 	// parsed or validated, so a huge document costs a scan, never a parse.
 	MaxTokens int
+	// MaxUpstreamCalls bounds the Gladly calls an operation may cost, estimated before
+	// execution (graph.EstimateUpstreamCalls; MAX_OPERATION_UPSTREAM_CALLS); 0: no bound.
+	MaxUpstreamCalls int
 }
 
 // The sizes assumed for lists asked for without first/last: a Gladly list is returned whole (up to
@@ -270,5 +273,5 @@ func (w *walker) listSize(f *ast.Field) int {
 
 // String describes the limits (for logs).
 func (l Limits) String() string {
-	return fmt.Sprintf("complexity ≤ %d, depth ≤ %d, entities ≤ %d, aliases ≤ %d, tokens ≤ %d", l.MaxComplexity, l.MaxDepth, l.MaxEntities, l.MaxAliases, l.MaxTokens)
+	return fmt.Sprintf("complexity ≤ %d, depth ≤ %d, entities ≤ %d, aliases ≤ %d, tokens ≤ %d, Gladly calls ≤ %d", l.MaxComplexity, l.MaxDepth, l.MaxEntities, l.MaxAliases, l.MaxTokens, l.MaxUpstreamCalls)
 }

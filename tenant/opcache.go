@@ -4,9 +4,12 @@ import (
 	"context"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+	"github.com/rs/zerolog"
 
 	"github.com/gladgraph/gladgraph/loaders"
 	"github.com/gladgraph/gladgraph/opcache"
+	"github.com/gladgraph/gladgraph/schema"
 )
 
 // OperationCache keeps each account's query responses in that account's cache namespace (the
@@ -30,4 +33,15 @@ func OperationCache(reg prometheus.Registerer) *opcache.Extension {
 		)
 	}
 	return x
+}
+
+// PersistedQueries is the store of automatic persisted queries, apart from every account's
+// response cache: in Redis when configured (so every replica knows a query once one has seen it),
+// else in process, bounded by maxBytes. Keys carry the caller's account (gqlhttp's apqKey).
+func PersistedQueries(rdb redis.UniversalClient, log zerolog.Logger, maxBytes int) (loaders.Cache, func()) {
+	if rdb == nil {
+		return loaders.NewMemoryCache(maxBytes), func() {}
+	}
+	r := loaders.NewResilient(loaders.NewRedisCache(rdb, loaders.Namespace(schema.Version(), "persisted-queries")), log)
+	return r, r.Close
 }

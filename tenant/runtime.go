@@ -64,11 +64,12 @@ type Builder struct {
 	deps     Deps
 	mu       sync.Mutex
 	limiters map[string]gladly.Limiter
+	callers  map[string]*loaders.CallerLimiter
 }
 
 // NewBuilder returns a builder over deps.
 func NewBuilder(d Deps) *Builder {
-	return &Builder{deps: d, limiters: map[string]gladly.Limiter{}}
+	return &Builder{deps: d, limiters: map[string]gladly.Limiter{}, callers: map[string]*loaders.CallerLimiter{}}
 }
 
 // Namespace is the response-cache namespace of an account: the schema version, the account id
@@ -88,7 +89,9 @@ func (b *Builder) Build(_ context.Context, a accounts.Account) (*Runtime, error)
 	rate := max(int(a.RateLimit), 1)
 	client, err := gladly.NewClient(a.GladlyBaseURL,
 		gladly.WithBasicAuth(a.Username, a.APIToken),
-		gladly.WithRateLimit(b.limiter(u.Host, rate, log)),
+		gladly.WithRateLimit(b.callerShare(u.Host, b.limiter(u.Host, rate, log), log)),
+		gladly.WithMaxRetryAfter(cfg.GladlyMaxRetryAfter),
+		gladly.WithMaxResponseBytes(cfg.GladlyMaxResponseBytes),
 		gladly.WithObserver(b.deps.Metrics.ObserveUpstream),
 		gladly.WithLogger(log.With().Str("component", "gladly").Logger()),
 	)
@@ -133,6 +136,26 @@ func (b *Builder) limiter(host string, perSecond int, log zerolog.Logger) gladly
 		b.limiters[host] = l
 	}
 	return l
+}
+
+// callerShare puts each caller's share of the organization's calls (CALLER_UPSTREAM_RATE,
+// CALLER_UPSTREAM_BURST) before org: a caller over its share is refused at once, before it takes
+// a place in the organization's window that other callers need. The buckets are the host's, like
+// the organization's limit (through Redis, every replica's).
+func (b *Builder) callerShare(host string, org gladly.Limiter, log zerolog.Logger) gladly.Limiter {
+	cfg := b.deps.Config
+	if cfg.CallerUpstreamRate <= 0 {
+		return org
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	l, ok := b.callers[host]
+	if !ok {
+		l = loaders.NewCallerLimiter(b.deps.Redis, "gg:", host, cfg.CallerUpstreamRate, cfg.CallerUpstreamBurst,
+			log.With().Str("component", "callerrate").Logger())
+		b.callers[host] = l
+	}
+	return gladly.Chain(l, org)
 }
 
 // Registry is the accounts registry over runtimes.

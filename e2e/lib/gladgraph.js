@@ -60,8 +60,10 @@ export async function buildGladgraph() {
 /**
  * Starts gladgraph's demo: the in-memory fake Gladly with the demo fixture, JSON logs on stdout,
  * the fake's rate limit raised (GLADLY_RATE_LIMIT, which the demo's fake follows) so that a
- * hundred cold lookups do not queue behind Gladly's 10 per second. Resolves once /readyz says so.
- * bin is a binary the caller built (buildGladgraph) and removes; without it one is built.
+ * hundred cold lookups do not queue behind Gladly's 10 per second, and no per-caller share
+ * (CALLER_UPSTREAM_RATE=0: every request of the suite comes from one loopback address, one caller).
+ * Resolves once /readyz says so. bin is a binary the caller built (buildGladgraph) and removes;
+ * without it one is built.
  */
 export async function startGladgraph({ env = {}, bin: built } = {}) {
   const { bin, cleanup } = built ? { bin: built, cleanup: async () => {} } : await buildGladgraph();
@@ -73,6 +75,7 @@ export async function startGladgraph({ env = {}, bin: built } = {}) {
     LOG_FORMAT: 'json',
     LOG_LEVEL: 'info',
     GLADLY_RATE_LIMIT: '1000',
+    CALLER_UPSTREAM_RATE: '0',
     ...env,
   };
   const child = spawn(bin, [], { cwd: repoRoot, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
