@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
@@ -14,6 +15,7 @@ import (
 	"github.com/gladgraph/gladgraph/loaders"
 	"github.com/gladgraph/gladgraph/media"
 	"github.com/gladgraph/gladgraph/schema"
+	"github.com/gladgraph/gladgraph/telemetry"
 	"github.com/gladgraph/gladgraph/tenant"
 )
 
@@ -31,6 +33,8 @@ type Backend struct {
 	Redis redis.UniversalClient
 	// Metrics is the Prometheus registry /metrics serves, for the layers' own collectors.
 	Metrics prometheus.Registerer
+	// Operations counts GraphQL operations and their error codes (mount it on the GraphQL handler).
+	Operations graphql.HandlerExtension
 	// Tenants are the linked accounts' runtimes.
 	Tenants *tenant.Registry
 }
@@ -75,6 +79,8 @@ func buildLayers(b *Backend) (Layers, error) {
 		APQ:            apq,
 		CSRFPrevention: true,
 		Access:         graph.NewAccess(graph.AccessOptions{RouterSecretSet: cfg.Auth.RouterSecret != ""}),
+		// A span per operation (when tracing is on); operations and error codes in /metrics.
+		Extensions: []graphql.HandlerExtension{telemetry.Operations(), b.Operations},
 	})
 	return Layers{GraphQL: h, Invalidator: b.Invalidator, Close: closeAPQ}, nil
 }
