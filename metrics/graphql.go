@@ -27,15 +27,17 @@ type more struct {
 
 	namesMu sync.Mutex
 	names   map[string]bool
+	codes   map[string]bool
 }
 
 func (m *Metrics) registerMore(f func(prometheus.Collector)) {
-	m.more = &more{names: map[string]bool{}}
+	m.more = &more{names: map[string]bool{}, codes: map[string]bool{}}
 	x := m.more
 	x.operations = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "gladgraph_graphql_operations_total",
 		Help: "GraphQL operations executed, by operation name (\"anonymous\"; \"other\" past " +
-			"200 distinct names), type and outcome (ok, partial: data and errors, error: no data).",
+			"200 distinct names), type and outcome (ok; partial: data and errors; error: no data; " +
+			"refused: unparsable or invalid, before it ran).",
 	}, []string{"name", "type", "outcome"})
 	x.operationTime = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "gladgraph_graphql_operation_duration_seconds",
@@ -65,7 +67,10 @@ func (m *Metrics) Operations() graphql.HandlerExtension { return operations{m.mo
 
 type operations struct{ x *more }
 
-var _ graphql.OperationInterceptor = operations{}
+var (
+	_ graphql.OperationInterceptor = operations{}
+	_ graphql.ResponseInterceptor  = operations{}
+)
 
 func (operations) ExtensionName() string                   { return "Metrics" }
 func (operations) Validate(graphql.ExecutableSchema) error { return nil }
@@ -83,7 +88,7 @@ func (o operations) InterceptOperation(ctx context.Context, next graphql.Operati
 	handler := next(ctx)
 	first := true
 	return func(ctx context.Context) *graphql.Response {
-		resp := handler(ctx)
+		resp := handler(context.WithValue(ctx, ranKey{}, true))
 		if resp == nil { // a subscription's stream ended
 			return nil
 		}
@@ -93,13 +98,6 @@ func (o operations) InterceptOperation(ctx context.Context, next graphql.Operati
 			if len(resp.Data) == 0 || string(resp.Data) == "null" {
 				outcome = "error"
 			}
-			for _, e := range resp.Errors {
-				code, _ := e.Extensions["code"].(string)
-				if code == "" {
-					code = "UNCODED"
-				}
-				o.x.errorCodes.WithLabelValues(code).Inc()
-			}
 		}
 		if first {
 			first = false
@@ -108,6 +106,54 @@ func (o operations) InterceptOperation(ctx context.Context, next graphql.Operati
 		}
 		return resp
 	}
+}
+
+// InterceptResponse counts the errors of every response by code, those of requests refused
+// before they became an operation (unparsable, invalid) included; a refused request also counts
+// as an operation with outcome "refused" (its name is not known then).
+func (o operations) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp == nil {
+		return nil
+	}
+	for _, e := range resp.Errors {
+		code, _ := e.Extensions["code"].(string)
+		if code == "" {
+			code = "UNCODED"
+		}
+		o.x.errorCodes.WithLabelValues(o.x.code(code)).Inc()
+	}
+	if ran, _ := ctx.Value(ranKey{}).(bool); !ran {
+		kind, name := "unknown", "unknown"
+		if graphql.HasOperationContext(ctx) {
+			if op := graphql.GetOperationContext(ctx).Operation; op != nil { // parsed, then refused
+				kind, name = string(op.Operation), "anonymous"
+				if op.Name != "" {
+					name = o.x.label(op.Name)
+				}
+			}
+		}
+		o.x.operations.WithLabelValues(name, kind, "refused").Inc()
+	}
+	return resp
+}
+
+// ranKey marks the context of the responses of an operation that ran (InterceptOperation).
+type ranKey struct{}
+
+// code bounds the error codes kept as label values like label does operation names (codes are
+// gladgraph's own, but a resolver could pass one through).
+func (x *more) code(c string) string {
+	x.namesMu.Lock()
+	defer x.namesMu.Unlock()
+	if x.codes[c] {
+		return c
+	}
+	if len(x.codes) >= maxOperationNames {
+		return "OTHER"
+	}
+	x.codes[c] = true
+	return c
 }
 
 // label keeps name as a label value while fewer than maxOperationNames distinct names were seen.
