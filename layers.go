@@ -14,6 +14,7 @@ import (
 	"github.com/gladgraph/gladgraph/graph"
 	"github.com/gladgraph/gladgraph/loaders"
 	"github.com/gladgraph/gladgraph/media"
+	"github.com/gladgraph/gladgraph/telemetry"
 	"github.com/gladgraph/gladgraph/tenant"
 )
 
@@ -29,6 +30,8 @@ type Backend struct {
 	Redis       redis.UniversalClient // nil: in-process caches
 	Metrics     prometheus.Registerer // the registry /metrics serves
 	Tenants     *tenant.Registry      // the linked accounts' runtimes
+	// Operations counts GraphQL operations and their error codes (mounted on the GraphQL handler).
+	Operations graphql.HandlerExtension
 }
 
 // Layers are the parts built elsewhere (gqlhttp/, graph/, loaders/) that the server mounts.
@@ -48,7 +51,11 @@ type Layers struct {
 func buildLayers(b *Backend) (Layers, error) {
 	cfg := b.Config
 	apq, closeAPQ := tenant.PersistedQueries(b.Redis, b.Logger, int(cfg.Limits.APQMaxBytes))
-	var exts []graphql.HandlerExtension
+	// A span per operation (when tracing is on); operations and error codes in /metrics.
+	exts := []graphql.HandlerExtension{telemetry.Operations()}
+	if b.Operations != nil {
+		exts = append(exts, b.Operations)
+	}
 	if cfg.OperationCache {
 		exts = append(exts, tenant.OperationCache(b.Metrics))
 	}

@@ -10,8 +10,8 @@ import (
 	"github.com/gladgraph/gladgraph/auth"
 	"github.com/gladgraph/gladgraph/config"
 	"github.com/gladgraph/gladgraph/edge"
-	"github.com/gladgraph/gladgraph/gqlhttp/ide"
 	"github.com/gladgraph/gladgraph/health"
+	"github.com/gladgraph/gladgraph/ide"
 	"github.com/gladgraph/gladgraph/mcp"
 	"github.com/gladgraph/gladgraph/metrics"
 	"github.com/gladgraph/gladgraph/tenant"
@@ -20,7 +20,8 @@ import (
 
 // routes mounts every route on the edge's router.
 func routes(rt *edge.Router, cfg *config.Config, logger zerolog.Logger, l Layers, h *health.Checker, m *metrics.Metrics, acc *tenant.Accounts) error {
-	page := ide.GraphiQL(ide.GraphiQLOptions{Endpoint: "graphql", Title: "gladgraph"})
+	// The IDE: its endpoint is relative to the page, so that it works behind a path prefix.
+	page := ide.Handler(ide.Options{Endpoint: "graphql", Title: "gladgraph"})
 	// Who calls, then on which account: a refused caller costs nothing upstream.
 	onAccount := func(next http.Handler, opts ...auth.MiddlewareOption) http.Handler {
 		return auth.WithClientAddress(auth.MarkRouter(cfg.Auth.RouterSecret, acc.Authn.Middleware(tenant.Middleware(acc.Registry, next), opts...)))
@@ -28,7 +29,8 @@ func routes(rt *edge.Router, cfg *config.Config, logger zerolog.Logger, l Layers
 	gql := http.MaxBytesHandler(edge.WithTimeout(cfg.Limits.RequestTimeout, l.GraphQL), cfg.Limits.MaxBodyBytes)
 	rt.Handle("/graphql", "/graphql", ide.GraphQLOrIDE(page, onAccount(gql)))
 	rt.Handle("GET /{$}", "/", page)
-	rt.Handle("GET /graphiql/", "/graphiql/", page)
+	rt.Handle("GET /ide/", "/ide/", page) // the page's scripts and styles
+	rt.Handle("GET /graphiql/", "/graphiql/", ide.Handler(ide.Options{Endpoint: "../graphql", Title: "gladgraph"}))
 	rt.Handle("GET /healthz", "/healthz", http.HandlerFunc(h.Liveness))
 	rt.Handle("GET /readyz", "/readyz", http.HandlerFunc(h.Readiness))
 	rt.Handle("GET /metrics", "/metrics", m.Handler())

@@ -31,8 +31,24 @@ import (
 	"github.com/gladgraph/gladgraph/health"
 	"github.com/gladgraph/gladgraph/mcp/stdio"
 	"github.com/gladgraph/gladgraph/metrics"
+	"github.com/gladgraph/gladgraph/telemetry"
 	"github.com/gladgraph/gladgraph/tenant"
 )
+
+// demoBanner tells whoever started the process, on stderr where no log shipper hides it, that
+// it serves fake data: a production deployment that lost its GLADLY_* variables must not pass
+// for a healthy one.
+func demoBanner(w io.Writer) {
+	fmt.Fprint(w, `
+################################################################################
+#  gladgraph is running the DEMO: every answer comes from an in-memory FAKE    #
+#  Gladly (gladly/gladlytest), not from a real helpdesk.                       #
+#  To serve a real Gladly set GLADLY_BASE_URL, GLADLY_USERNAME and             #
+#  GLADLY_API_TOKEN (one account) or DATABASE_URL (linked accounts).           #
+################################################################################
+
+`)
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -50,7 +66,7 @@ func main() {
 			return l.GraphQL, l.Close, err
 		})
 	default:
-		err = run(ctx, args, os.Getenv, os.Stdout)
+		err = run(ctx, args, os.Getenv, os.Stdout, func(h *runHooks) { h.environ, h.stderr = os.Environ(), os.Stderr })
 	}
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -66,30 +82,56 @@ func main() {
 }
 
 // run serves until ctx ends, then drains. Configuration comes from args and getenv; logs go to
-// stdout.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	return runWith(ctx, args, getenv, stdout, buildLayers, runHooks{
+// stdout. main adds the process's environment (unknown GLADLY_*/GLADGRAPH_* variables are refused)
+// and stderr (the demo's banner).
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, with ...func(*runHooks)) error {
+	hooks := runHooks{
 		// go-redis logs through one process-wide logger; tests leave it alone.
 		logger: func(l zerolog.Logger) { redisLoggerOnce.Do(func() { redis.SetLogger(edge.NewRedisLogger(l)) }) },
-	})
+	}
+	for _, f := range with {
+		f(&hooks)
+	}
+	return runWith(ctx, args, getenv, stdout, buildLayers, hooks)
 }
 
 // runHooks tell the caller of runWith what it built.
 type runHooks struct {
 	logger    func(zerolog.Logger)
 	listening func(addr string)
+	// draining is called when readiness starts answering 503, before SHUTDOWN_DELAY; closing
+	// delayOver ends the delay early (tests).
+	draining  func()
+	delayOver <-chan struct{}
+	// environ is the process's environment, for config.WithEnviron; nil in most tests.
+	environ []string
+	// stderr receives the demo's banner; nil: none.
+	stderr io.Writer
 }
 
 // runWith is run with the layers' builder and hooks (for tests).
 func runWith(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer,
 	build func(*Backend) (Layers, error), hooks runHooks) error {
-	cfg, err := config.Load(args, getenv, stdout)
+	cfg, err := config.Load(args, getenv, stdout, config.WithEnviron(hooks.environ))
 	if err != nil {
 		return err
 	}
-	logger := edge.NewLogger(stdout, cfg.LogFormat, cfg.LogLevel)
+	// Before the handlers are built: they ask telemetry whether tracing is on.
+	stopTracing, err := telemetry.Setup(ctx, getenv)
+	if err != nil {
+		return &config.Error{Problems: []string{err.Error()}}
+	}
+	defer func() {
+		tctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = stopTracing(tctx) // spans still buffered are flushed, after the drain
+	}()
+	logger := edge.NewLogger(stdout, cfg.LogFormat, cfg.LogLevel).Hook(telemetry.LogHook{})
 	if hooks.logger != nil {
 		hooks.logger(logger)
+	}
+	if cfg.Demo() && hooks.stderr != nil {
+		demoBanner(hooks.stderr)
 	}
 
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
@@ -131,8 +173,22 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	logger.Info().Dur("timeout", cfg.Limits.ShutdownTimeout).Msg("shutting down: draining requests")
 	s.health.Drain()
+	if hooks.draining != nil {
+		hooks.draining()
+	}
+	if d := cfg.Limits.ShutdownDelay; d > 0 {
+		// Load balancers see readiness fail and stop routing here; until they do, requests
+		// still arrive and are served.
+		logger.Info().Dur("delay", d).Msg("shutting down: /readyz answers 503; still serving for SHUTDOWN_DELAY")
+		select {
+		case <-time.After(d):
+		case <-hooks.delayOver:
+		case err := <-serveErr:
+			return fmt.Errorf("serve: %w", err)
+		}
+	}
+	logger.Info().Dur("timeout", cfg.Limits.ShutdownTimeout).Msg("shutting down: draining requests")
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.Limits.ShutdownTimeout)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
@@ -204,7 +260,7 @@ func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (
 		return nil, err
 	}
 
-	b := &Backend{Config: cfg, Logger: logger, Redis: rdb, Metrics: m.Registry(), Tenants: acc.Registry}
+	b := &Backend{Config: cfg, Logger: logger, Redis: rdb, Metrics: m.Registry(), Operations: m.Operations(), Tenants: acc.Registry}
 	if def := acc.Default; def != nil {
 		b.Gladly, b.Media, b.Invalidator = def.Gladly, def.Media, def.Store
 	}
@@ -223,12 +279,17 @@ func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (
 	if def := acc.Default; def != nil {
 		org = def.Gladly.Organization
 	}
-	h := health.New(rdb, org)
+	var hopts []health.Option
+	if pg, isPG := acc.Store.(*accounts.PGStore); isPG {
+		hopts = append(hopts, health.WithAccountsStore(pg.Pool().Ping))
+	}
+	h := health.New(rdb, org, hopts...)
 	rt := edge.NewRouter(m, cfg.Limits.RequestTimeout+5*time.Second)
 	if err := routes(rt, cfg, logger, layers, h, m, acc); err != nil {
 		return nil, err
 	}
 
 	ok = true
-	return &server{handler: rt.Handler(logger), health: h, close: closeAll}, nil
+	// Outermost: the request's span covers the access line, which logs its trace id.
+	return &server{handler: telemetry.Middleware(rt.Handler(logger)), health: h, close: closeAll}, nil
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -198,10 +200,30 @@ func TestGraphQLRouteAndIDE(t *testing.T) {
 	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, `"code":"INTERNAL_SERVER_ERROR"`) {
 		t.Errorf("GraphQL layer = %d %s", res.StatusCode, body)
 	}
-	for path, hdr := range map[string]string{"/": "", "/graphql": "text/html,application/xhtml+xml,*/*;q=0.8"} {
+	for path, hdr := range map[string]string{"/": "", "/graphiql/": "", "/graphql": "text/html,application/xhtml+xml,*/*;q=0.8"} {
 		res, body := ts.do(t, "GET", path, "", map[string]string{"Accept": hdr})
 		if res.StatusCode != http.StatusOK || !strings.Contains(body, `id="gg-config"`) {
 			t.Errorf("GET %s = %d, want the IDE", path, res.StatusCode)
+			continue
+		}
+		// The page's scripts and its endpoint resolve, relative to where it is served, to
+		// routes that exist.
+		base, _ := url.Parse(ts.URL + path)
+		srcs := regexp.MustCompile(`src="([^"]+)"`).FindAllStringSubmatch(body, -1)
+		if len(srcs) == 0 {
+			t.Errorf("GET %s: no scripts in the page", path)
+		}
+		for _, m := range srcs {
+			u, _ := base.Parse(m[1])
+			if res, _ := ts.do(t, "GET", u.RequestURI(), "", nil); res.StatusCode != http.StatusOK {
+				t.Errorf("page at %s: script %s = %d", path, u.RequestURI(), res.StatusCode)
+			}
+		}
+		cfg := regexp.MustCompile(`"endpoint":"([^"]+)"`).FindStringSubmatch(body)
+		if cfg == nil {
+			t.Errorf("GET %s: no endpoint in the page's configuration", path)
+		} else if u, _ := base.Parse(cfg[1]); u.Path != "/graphql" {
+			t.Errorf("page at %s posts to %s, want /graphql", path, u.Path)
 		}
 	}
 	// A GET carrying a query is a GraphQL request, even from a browser.
@@ -239,7 +261,7 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	addr := make(chan string, 1)
 	logs := &syncBuffer{}
 	done := make(chan error, 1)
-	env := map[string]string{"LISTEN_ADDR": "127.0.0.1:0", "LOG_FORMAT": "json", "GLADLY_DEMO_FAULTS": "latency=1ms"}
+	env := map[string]string{"LISTEN_ADDR": "127.0.0.1:0", "LOG_FORMAT": "json", "GLADLY_DEMO_FAULTS": "latency=1ms", "SHUTDOWN_DELAY": "0"}
 	go func() {
 		done <- runWith(ctx, nil, envOf(env), logs, buildLayers, runHooks{listening: func(a string) { addr <- a }})
 	}()

@@ -108,6 +108,9 @@ type Limits struct {
 	QueryCacheBytes  int64
 	RequestTimeout   time.Duration
 	ShutdownTimeout  time.Duration
+	// ShutdownDelay is how long the server keeps serving after SIGTERM while readiness answers
+	// 503, so that load balancers stop sending traffic before the listener closes.
+	ShutdownDelay time.Duration
 }
 
 // Demo reports whether the server runs against the in-process fake Gladly.
@@ -151,6 +154,7 @@ func defaultConfig() Config {
 			QueryCacheBytes:           32 << 20,
 			RequestTimeout:            30 * time.Second,
 			ShutdownTimeout:           25 * time.Second,
+			ShutdownDelay:             5 * time.Second,
 		},
 		OperationCache: true,
 	}
@@ -178,7 +182,17 @@ func (e *Error) Error() string {
 
 // Load reads the configuration from getenv and args (flags override the environment)
 // and validates it, reporting every problem at once. flag.ErrHelp is returned for -help.
-func Load(args []string, getenv func(string) string, usageOut io.Writer) (*Config, error) {
+// With WithEnviron, unknown GLADLY_* and GLADGRAPH_* variables are problems too; unknown flags
+// with those prefixes always are.
+func Load(args []string, getenv func(string) string, usageOut io.Writer, opts ...LoadOption) (*Config, error) {
+	var lo loadOptions
+	for _, o := range opts {
+		o(&lo)
+	}
+	if unknown := unknownNames(lo.environ, args); len(unknown) > 0 {
+		// Before parsing: the flag package would stop at the first unknown flag with no hint.
+		return nil, &Error{Problems: unknown}
+	}
 	fs := flag.NewFlagSet("gladgraph", flag.ContinueOnError)
 	fs.SetOutput(usageOut)
 	flagVals := make(map[string]*string, len(settings))
@@ -394,6 +408,7 @@ func (c *Config) fields() [][2]string {
 		{"MAX_BODY_BYTES", strconv.FormatInt(c.Limits.MaxBodyBytes, 10)},
 		{"REQUEST_TIMEOUT", d(c.Limits.RequestTimeout)},
 		{"SHUTDOWN_TIMEOUT", d(c.Limits.ShutdownTimeout)},
+		{"SHUTDOWN_DELAY", d(c.Limits.ShutdownDelay)},
 		{"AUTH_MODE", string(c.Auth.Mode)},
 		{"AUTH_JWKS_URL", withoutUserinfo(c.Auth.JWKSURL)},
 		{"AUTH_ISSUER", c.Auth.Issuer},

@@ -309,3 +309,38 @@ func TestConfigUpstreamAndResponseBounds(t *testing.T) {
 		t.Error("CALLER_UPSTREAM_RATE=NaN accepted")
 	}
 }
+
+func TestConfigUnknownGladlyNames(t *testing.T) {
+	t.Parallel()
+	// The misspelling that used to start the demo silently.
+	_, err := Load(nil, func(string) string { return "" }, io.Discard,
+		WithEnviron([]string{"PATH=/bin", "GLADLY_BASEURL=https://acme.gladly.com", "GLADGRAPH_LISTEN_ADDR=:80", "HOME=/root"}))
+	var ce *Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("Load = %v, want a configuration error", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"GLADLY_BASEURL: unknown variable; did you mean GLADLY_BASE_URL?", "GLADGRAPH_LISTEN_ADDR: unknown variable; did you mean LISTEN_ADDR?"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error lacks %q:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "acme.gladly.com") {
+		t.Errorf("the value was echoed:\n%s", msg)
+	}
+	if strings.Contains(msg, "PATH") || strings.Contains(msg, "HOME") {
+		t.Errorf("variables without the prefixes were judged:\n%s", msg)
+	}
+
+	_, err = Load([]string{"-gladly-baseurl=https://acme.gladly.com"}, func(string) string { return "" }, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "-gladly-baseurl: unknown flag; did you mean -gladly-base-url?") {
+		t.Errorf("unknown flag: %v", err)
+	}
+
+	// Known names pass, in either form.
+	env := map[string]string{"GLADLY_DEMO_FAULTS": "latency=1ms"}
+	if _, err := Load([]string{"-gladly-rate-limit", "5"}, func(k string) string { return env[k] }, io.Discard,
+		WithEnviron([]string{"GLADLY_DEMO_FAULTS=latency=1ms", "OTEL_SERVICE_NAME=x"})); err != nil {
+		t.Errorf("known names refused: %v", err)
+	}
+}

@@ -230,6 +230,11 @@ var settings = []setting{
 		c.Limits.ShutdownTimeout = d
 		return err
 	}},
+	{env: "SHUTDOWN_DELAY", def: "5s (0 in the demo)", usage: "time to keep serving after SIGTERM while /readyz answers 503, before draining (lets load balancers stop routing here)", set: func(c *Config, v string) error {
+		d, err := parseDuration(v, 0, 10*time.Minute)
+		c.Limits.ShutdownDelay = d
+		return err
+	}},
 }
 
 func ttlSetting(env, def, what string, field func(*Config) *time.Duration) setting {

@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog/hlog"
 
 	"github.com/gladgraph/gladgraph/loaders"
+	"github.com/gladgraph/gladgraph/telemetry"
 )
 
 // NewLogger returns the process's logger: it writes JSON lines, or human-readable lines when format is console (or auto and
@@ -115,6 +116,9 @@ func accessLog(r *http.Request, status, size int, d time.Duration) {
 		Int("bytes", size)
 	if st.Operation != "" {
 		e = e.Str("operation", st.Operation)
+	}
+	if id := telemetry.TraceID(r.Context()); id != "" {
+		e = e.Str("trace_id", id) // the line leads to its trace
 	}
 	e.Int64("upstream_calls", st.UpstreamCalls).
 		Int64("cache_hits", st.CacheHits).

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gladgraph/gladgraph/loaders"
 	"github.com/gladgraph/gladgraph/metrics"
+	"github.com/gladgraph/gladgraph/telemetry"
 )
 
 // Router mounts every HTTP surface of the server under the same wrapping: each route is counted
@@ -40,7 +41,10 @@ func (rt *Router) HandleStream(pattern, route string, h http.Handler) {
 
 // Handler is what the HTTP server serves: the routes inside the request-scoped plumbing (logger,
 // request id, stats, access line; see observe).
-func (rt *Router) Handler(logger zerolog.Logger) http.Handler { return observe(logger, rt.mux) }
+// telemetry.Routes sits right around the mux to name the request's span after the route.
+func (rt *Router) Handler(logger zerolog.Logger) http.Handler {
+	return observe(logger, telemetry.Routes(rt.mux))
+}
 
 // instrument counts and times a route; route is a mux pattern, so label values stay bounded.
 func (rt *Router) instrument(route string, next http.Handler) http.Handler {

@@ -18,6 +18,7 @@ import (
 
 const (
 	redisPingTimeout  = time.Second
+	storePingTimeout  = 2 * time.Second
 	gladlyPingTimeout = 3 * time.Second
 	// gladlyOKFor is how long a successful Gladly check is reused: probes come every few seconds
 	// from every replica, and each check spends the organization's shared rate limit.
@@ -33,7 +34,8 @@ type OrganizationGetter interface {
 type Checker struct {
 	redis    redis.UniversalClient // nil when no Redis is configured
 	org      OrganizationGetter
-	draining atomic.Bool // set at shutdown: stop receiving new traffic
+	store    func(context.Context) error // the accounts store's ping; nil: in-process store
+	draining atomic.Bool                 // set at shutdown: stop receiving new traffic
 	now      func() time.Time
 
 	mu       sync.Mutex
@@ -43,20 +45,33 @@ type Checker struct {
 
 // CheckResult is one dependency's state in a Report.
 type CheckResult struct {
-	Status string `json:"status"`          // "up" or "down"
+	Status string `json:"status"`          // "up", or "down" (fails readiness: accounts) or "degraded" (does not: redis, gladly)
 	Error  string `json:"error,omitempty"` // why it is down; never carries credentials
 }
 
 // Report is the body of /healthz and /readyz.
 type Report struct {
-	Status string                 `json:"status"` // "ready", "unavailable" or "shutting_down"
+	Status string                 `json:"status"` // "ready", "degraded" (serving, a dependency is down), "unavailable" or "shutting_down"
 	Checks map[string]CheckResult `json:"checks,omitempty"`
 }
 
 // New returns the checker of rdb (nil when no Redis is configured) and of Gladly through org
 // (the client's Organization service).
-func New(rdb redis.UniversalClient, org OrganizationGetter) *Checker {
-	return &Checker{redis: rdb, org: org, now: time.Now}
+func New(rdb redis.UniversalClient, org OrganizationGetter, opts ...Option) *Checker {
+	h := &Checker{redis: rdb, org: org, now: time.Now}
+	for _, o := range opts {
+		o(h)
+	}
+	return h
+}
+
+// Option configures a Checker.
+type Option func(*Checker)
+
+// WithAccountsStore makes readiness depend on the accounts store (PostgreSQL with DATABASE_URL):
+// without it no caller can be resolved to an account, so the instance cannot serve anyone.
+func WithAccountsStore(ping func(context.Context) error) Option {
+	return func(h *Checker) { h.store = ping }
 }
 
 // Drain makes readiness answer 503 "shutting_down" from now on, so that load balancers stop
@@ -68,7 +83,12 @@ func (h *Checker) Liveness(w http.ResponseWriter, _ *http.Request) {
 	writeHealth(w, http.StatusOK, Report{Status: "alive"})
 }
 
-// Readiness answers 200 when Redis (if configured) and Gladly answer, else 503 naming what is down.
+// Readiness answers 200 when this instance can serve: its configuration loaded (it would not be
+// running otherwise) and its accounts store answers. Redis and Gladly are reported but do not fail
+// it: without Redis gladgraph serves from its in-process cache, and without Gladly cached reads
+// still work; failing readiness on either would pull every replica out of service at once, when
+// none of them could do better. The body then says "degraded" and names what is down. While
+// draining it answers 503 "shutting_down".
 func (h *Checker) Readiness(w http.ResponseWriter, r *http.Request) {
 	if h.draining.Load() {
 		writeHealth(w, http.StatusServiceUnavailable, Report{Status: "shutting_down"})
@@ -77,28 +97,51 @@ func (h *Checker) Readiness(w http.ResponseWriter, r *http.Request) {
 	res := Report{Status: "ready", Checks: map[string]CheckResult{}}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	add := func(name string, err error) {
+	add := func(name string, critical bool, err error) {
 		mu.Lock()
 		defer mu.Unlock()
-		if err != nil {
+		switch {
+		case err == nil:
+			res.Checks[name] = CheckResult{Status: "up"}
+		case critical:
 			res.Checks[name] = CheckResult{Status: "down", Error: err.Error()}
 			res.Status = "unavailable"
-			return
+		default:
+			res.Checks[name] = CheckResult{Status: "degraded", Error: err.Error()}
+			if res.Status == "ready" {
+				res.Status = "degraded"
+			}
 		}
-		res.Checks[name] = CheckResult{Status: "up"}
+	}
+	if h.store != nil {
+		wg.Go(func() { add("accounts", true, h.checkStore(r.Context())) })
 	}
 	if h.redis != nil {
-		wg.Go(func() { add("redis", h.checkRedis(r.Context())) })
+		wg.Go(func() { add("redis", false, h.checkRedis(r.Context())) })
 	}
 	if h.org != nil { // nil with DATABASE_URL: many accounts, none of them the server's own
-		wg.Go(func() { add("gladly", h.checkGladly(r.Context())) })
+		wg.Go(func() { add("gladly", false, h.checkGladly(r.Context())) })
 	}
 	wg.Wait()
 	code := http.StatusOK
-	if res.Status != "ready" {
+	if res.Status == "unavailable" {
 		code = http.StatusServiceUnavailable
 	}
 	writeHealth(w, code, res)
+}
+
+// checkStore pings the accounts store; the driver's error is not shown (it may name the host
+// and user of DATABASE_URL).
+func (h *Checker) checkStore(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, storePingTimeout)
+	defer cancel()
+	if err := h.store(ctx); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return errors.New("no answer within " + storePingTimeout.String())
+		}
+		return errors.New("unreachable")
+	}
+	return nil
 }
 
 func (h *Checker) checkRedis(ctx context.Context) error {

@@ -2,6 +2,7 @@ package health
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -46,7 +47,8 @@ func TestReadyzCachesGladlySuccess(t *testing.T) {
 		t.Errorf("after %s: %d calls, want 2", gladlyOKFor, n)
 	}
 
-	// A 429 is Gladly answering: ready. Any other failure is not, and is not cached.
+	// A 429 is Gladly answering: ready. Any other failure is degraded (still 200: cached reads
+	// work), and is not cached.
 	org2 := &countingOrg{err: &gladly.RateLimitError{Err: &gladly.Error{StatusCode: 429}}}
 	h2 := &Checker{org: org2, now: time.Now}
 	rec := httptest.NewRecorder()
@@ -59,8 +61,8 @@ func TestReadyzCachesGladlySuccess(t *testing.T) {
 	for range 2 {
 		rec := httptest.NewRecorder()
 		h3.Readiness(rec, httptest.NewRequest("GET", "/readyz", nil))
-		if rec.Code != http.StatusServiceUnavailable {
-			t.Errorf("readyz on a 503 = %d", rec.Code)
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"status":"degraded"`) || !strings.Contains(rec.Body.String(), "503") {
+			t.Errorf("readyz on a 503 = %d %s, want 200 degraded naming the 503", rec.Code, rec.Body.String())
 		}
 	}
 	if n := org3.calls.Load(); n != 2 {
@@ -76,5 +78,29 @@ func TestReadyzDraining(t *testing.T) {
 	h.Readiness(rec, httptest.NewRequest("GET", "/readyz", nil))
 	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "shutting_down") {
 		t.Errorf("readyz while draining = %d %s", rec.Code, rec.Body.String())
+	}
+}
+
+func TestReadyzAccountsStore(t *testing.T) {
+	t.Parallel()
+	probe := func(h *Checker) (int, string) {
+		rec := httptest.NewRecorder()
+		h.Readiness(rec, httptest.NewRequest("GET", "/readyz", nil))
+		return rec.Code, rec.Body.String()
+	}
+	up := New(nil, &countingOrg{}, WithAccountsStore(func(context.Context) error { return nil }))
+	if code, body := probe(up); code != http.StatusOK || !strings.Contains(body, `"accounts":{"status":"up"}`) {
+		t.Errorf("store up: %d %s", code, body)
+	}
+	// The driver's error may name the database's host and user: not shown.
+	down := New(nil, &countingOrg{}, WithAccountsStore(func(context.Context) error {
+		return errors.New("dial tcp db.internal:5432 user=gladgraph: connection refused")
+	}))
+	code, body := probe(down)
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, `"status":"unavailable"`) || !strings.Contains(body, `"accounts":{"status":"down"`) {
+		t.Errorf("store down: %d %s, want 503 unavailable", code, body)
+	}
+	if strings.Contains(body, "db.internal") || strings.Contains(body, "user=") {
+		t.Errorf("store error leaked into the answer: %s", body)
 	}
 }

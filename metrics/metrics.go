@@ -29,6 +29,7 @@ type Metrics struct {
 	cacheMisses    prometheus.Counter
 	webhookEvents  *prometheus.CounterVec
 	webhookInvalid prometheus.Counter
+	more           *more // graphql.go
 }
 
 // New returns the metrics on a registry of their own.
@@ -73,6 +74,7 @@ func New() *Metrics {
 		m.upstreamTime, m.limiterWait, m.cacheHits, m.cacheMisses, m.webhookEvents, m.webhookInvalid} {
 		f(c)
 	}
+	m.registerMore(f)
 	f(collectors.NewGoCollector())
 	f(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

@@ -17,8 +17,12 @@ import (
 	"github.com/gladgraph/gladgraph/media"
 	"github.com/gladgraph/gladgraph/metrics"
 	"github.com/gladgraph/gladgraph/schema"
+	"github.com/gladgraph/gladgraph/telemetry"
 	"github.com/gladgraph/gladgraph/webhooks"
 )
+
+// gladlyClientTimeout is the gladly client's own default bound on one HTTP exchange.
+const gladlyClientTimeout = 60 * time.Second
 
 // memoryCacheBytes bounds each account's in-process response cache (no Redis configured).
 const memoryCacheBytes = 128 << 20
@@ -89,11 +93,14 @@ func (b *Builder) Build(_ context.Context, a accounts.Account) (*Runtime, error)
 	rate := max(int(a.RateLimit), 1)
 	client, err := gladly.NewClient(a.GladlyBaseURL,
 		gladly.WithBasicAuth(a.Username, a.APIToken),
-		gladly.WithRateLimit(b.callerShare(u.Host, b.limiter(u.Host, rate, log), log)),
+		gladly.WithRateLimit(b.deps.Metrics.Limiter(b.callerShare(u.Host, b.limiter(u.Host, rate, log), log))), // queue length in /metrics
 		gladly.WithMaxRetryAfter(cfg.GladlyMaxRetryAfter),
 		gladly.WithMaxResponseBytes(cfg.GladlyMaxResponseBytes),
 		gladly.WithObserver(b.deps.Metrics.ObserveUpstream),
 		gladly.WithLogger(log.With().Str("component", "gladly").Logger()),
+		// A client span per attempt (when tracing is on), on the client's usual pooled transport.
+		gladly.WithHTTPClient(&http.Client{Timeout: gladlyClientTimeout,
+			Transport: telemetry.Transport(gladly.NewTransport(gladly.DefaultIdleConnsPerHost))}),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("account %s: gladly client: %w", a.ID, err)
@@ -103,8 +110,9 @@ func (b *Builder) Build(_ context.Context, a accounts.Account) (*Runtime, error)
 	if b.deps.Redis != nil {
 		// Reads coalesce into few round trips under load; the breaker counts only Redis's own
 		// failures.
-		r := loaders.NewResilient(loaders.NewCoalesced(loaders.NewRedisCache(b.deps.Redis, ns), 0), log)
-		rt.Cache, rt.close = r, r.Close
+		hook, unhook := b.deps.Metrics.BreakerHook() // gladgraph_cache_breaker_open
+		r := loaders.NewResilient(loaders.NewCoalesced(loaders.NewRedisCache(b.deps.Redis, ns), 0), log, loaders.WithStateHook(hook))
+		rt.Cache, rt.close = r, func() { r.Close(); unhook() }
 	} else {
 		rt.Cache = loaders.NewMemoryCache(memoryCacheBytes)
 	}
