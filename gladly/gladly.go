@@ -36,9 +36,9 @@ type Client struct {
 	// stream bounded by streamIdle per read instead (see stream.go).
 	streamClient *http.Client
 	streamIdle   time.Duration
-	logger           zerolog.Logger
-	observers        []Observer
-	newID            func() string
+	logger       zerolog.Logger
+	observers    []Observer
+	newID        func() string
 
 	common service
 
