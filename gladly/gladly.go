@@ -32,13 +32,14 @@ type Client struct {
 	maxRetryAfter time.Duration
 	// maxResponseBytes caps one answer (see WithMaxResponseBytes).
 	maxResponseBytes int64
+	logger           zerolog.Logger
+	observers        []Observer
+	newID            func() string
+
 	// streamClient sends Request.Stream requests: httpClient without its total timeout, the
 	// stream bounded by streamIdle per read instead (see stream.go).
 	streamClient *http.Client
 	streamIdle   time.Duration
-	logger       zerolog.Logger
-	observers    []Observer
-	newID        func() string
 
 	common service
 
