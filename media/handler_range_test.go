@@ -60,7 +60,6 @@ func (o *oneRecording) GetRecording(context.Context, string) (io.ReadCloser, *gl
 	return countingReader{r: bytes.NewReader(o.data), o: o}, &gladly.Response{Response: &http.Response{StatusCode: 200, Header: h, ContentLength: int64(len(o.data))}}, nil
 }
 
-
 // fetch sends method to a signed URL of item on srv with the headers hdr.
 func fetch(t *testing.T, srv *httptest.Server, signer *Signer, method string, hdr map[string]string) (*http.Response, []byte) {
 	t.Helper()
