@@ -41,6 +41,7 @@ import (
 	"github.com/gladgraph/gladgraph/config"
 	"github.com/gladgraph/gladgraph/demo"
 	"github.com/gladgraph/gladgraph/edge"
+	"github.com/gladgraph/gladgraph/guard"
 	"github.com/gladgraph/gladgraph/health"
 	"github.com/gladgraph/gladgraph/metrics"
 	"github.com/gladgraph/gladgraph/tenant"
@@ -104,6 +105,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		return fmt.Errorf("listen on %s (LISTEN_ADDR): %w", cfg.ListenAddr, err)
 	}
 	defer ln.Close()
+	ln = guard.LimitListener(ln, cfg.Guards.MaxConnections) // over it: 503 and close, never a hang
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = config.DefaultPublicURL(ln.Addr())
 	}
@@ -120,7 +122,8 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		ReadTimeout:       max(cfg.Limits.RequestTimeout, 30*time.Second),
 		// No server-wide WriteTimeout: media streams may outlast any fixed bound. Each route
 		// gets its own write deadline instead (see edge.Router).
-		IdleTimeout:    2 * time.Minute,
+		// Idle keep-alive connections give their place (MAX_CONNECTIONS) back after 30 s.
+		IdleTimeout:    30 * time.Second,
 		MaxHeaderBytes: 64 << 10,
 		ErrorLog:       edge.ErrorLog(logger),
 		// Requests keep running when ctx ends: Shutdown drains them.
@@ -237,5 +240,5 @@ func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (
 	}
 
 	ok = true
-	return &server{handler: rt.Handler(logger), health: h, close: closeAll}, nil
+	return &server{handler: guarded(cfg, rt.Handler(logger)), health: h, close: closeAll}, nil
 }
