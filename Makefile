@@ -66,10 +66,11 @@ bench:
 	$(GO) run ./bench
 
 ## reliability: the long runs of the reliability tests, each GLADGRAPH_RELIABILITY long (default 1m):
-## upstream faults, three replicas sharing the rate limit, Redis killed and restarted under load
+## upstream faults, three replicas sharing the rate limit, Redis killed and restarted under load,
+## an abusive caller beside a normal one
 reliability:
 	GLADGRAPH_RELIABILITY=$${GLADGRAPH_RELIABILITY:-1m} $(GO) test -count=1 -v -timeout 20m \
-		-run '^(TestUpstreamFaults|TestSharedRateLimit|TestRedisKilledUnderLoad)$$' .
+		-run '^(TestUpstreamFaults|TestSharedRateLimit|TestRedisKilledUnderLoad|TestAbusiveCallerFairness)$$' .
 
 ## soak: GLADGRAPH_SOAK (default 2m) of mixed reads and writes at concurrency 64 over a failing Gladly
 soak:

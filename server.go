@@ -28,27 +28,13 @@ import (
 	"github.com/gladgraph/gladgraph/config"
 	"github.com/gladgraph/gladgraph/demo"
 	"github.com/gladgraph/gladgraph/edge"
+	"github.com/gladgraph/gladgraph/guard"
 	"github.com/gladgraph/gladgraph/health"
 	"github.com/gladgraph/gladgraph/mcp/stdio"
 	"github.com/gladgraph/gladgraph/metrics"
 	"github.com/gladgraph/gladgraph/telemetry"
 	"github.com/gladgraph/gladgraph/tenant"
 )
-
-// demoBanner tells whoever started the process, on stderr where no log shipper hides it, that
-// it serves fake data: a production deployment that lost its GLADLY_* variables must not pass
-// for a healthy one.
-func demoBanner(w io.Writer) {
-	fmt.Fprint(w, `
-################################################################################
-#  gladgraph is running the DEMO: every answer comes from an in-memory FAKE    #
-#  Gladly (gladly/gladlytest), not from a real helpdesk.                       #
-#  To serve a real Gladly set GLADLY_BASE_URL, GLADLY_USERNAME and             #
-#  GLADLY_API_TOKEN (one account) or DATABASE_URL (linked accounts).           #
-################################################################################
-
-`)
-}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -121,17 +107,13 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return &config.Error{Problems: []string{err.Error()}}
 	}
-	defer func() {
-		tctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = stopTracing(tctx) // spans still buffered are flushed, after the drain
-	}()
+	defer telemetry.Flush(stopTracing) // spans still buffered go out, after the drain
 	logger := edge.NewLogger(stdout, cfg.LogFormat, cfg.LogLevel).Hook(telemetry.LogHook{})
 	if hooks.logger != nil {
 		hooks.logger(logger)
 	}
 	if cfg.Demo() && hooks.stderr != nil {
-		demoBanner(hooks.stderr)
+		demo.Banner(hooks.stderr)
 	}
 
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
@@ -139,6 +121,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		return fmt.Errorf("listen on %s (LISTEN_ADDR): %w", cfg.ListenAddr, err)
 	}
 	defer ln.Close()
+	ln = guard.LimitListener(ln, cfg.Guards.MaxConnections) // over it: 503 and close, never a hang
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = config.DefaultPublicURL(ln.Addr())
 	}
@@ -149,54 +132,20 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	defer s.close()
 
-	hs := &http.Server{
-		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       max(cfg.Limits.RequestTimeout, 30*time.Second),
-		// No server-wide WriteTimeout: media streams may outlast any fixed bound. Each route
-		// gets its own write deadline instead (see edge.Router).
-		IdleTimeout:    2 * time.Minute,
-		MaxHeaderBytes: 64 << 10,
-		ErrorLog:       edge.ErrorLog(logger),
-		// Requests keep running when ctx ends: Shutdown drains them.
-		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- hs.Serve(ln) }()
+	// The listener is open: say so before serving, so "listening" precedes any access line.
 	logger.Info().Str("addr", ln.Addr().String()).Str("graphql", cfg.PublicURL+"/graphql").Msg("listening")
 	if hooks.listening != nil {
 		hooks.listening(ln.Addr().String())
 	}
-
-	select {
-	case err := <-serveErr:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	s.health.Drain()
-	if hooks.draining != nil {
-		hooks.draining()
-	}
-	if d := cfg.Limits.ShutdownDelay; d > 0 {
-		// Load balancers see readiness fail and stop routing here; until they do, requests
-		// still arrive and are served.
-		logger.Info().Dur("delay", d).Msg("shutting down: /readyz answers 503; still serving for SHUTDOWN_DELAY")
-		select {
-		case <-time.After(d):
-		case <-hooks.delayOver:
-		case err := <-serveErr:
-			return fmt.Errorf("serve: %w", err)
-		}
-	}
-	logger.Info().Dur("timeout", cfg.Limits.ShutdownTimeout).Msg("shutting down: draining requests")
-	sctx, cancel := context.WithTimeout(context.Background(), cfg.Limits.ShutdownTimeout)
-	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
-		logger.Warn().Err(err).Msg("shutdown: requests still running at the deadline were cut off")
-		_ = hs.Close()
-	}
-	logger.Info().Msg("stopped")
-	return nil
+	return edge.Serve(ctx, ln, s.handler, cfg.Limits.RequestTimeout, logger, edge.Drain{
+		Delay: cfg.Limits.ShutdownDelay, Timeout: cfg.Limits.ShutdownTimeout, DelayOver: hooks.delayOver,
+		Started: func() {
+			s.health.Drain()
+			if hooks.draining != nil {
+				hooks.draining()
+			}
+		},
+	})
 }
 
 var redisLoggerOnce sync.Once
@@ -290,6 +239,7 @@ func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (
 	}
 
 	ok = true
-	// Outermost: the request's span covers the access line, which logs its trace id.
-	return &server{handler: telemetry.Middleware(rt.Handler(logger)), health: h, close: closeAll}, nil
+	// Outermost: the guards (Host, CORS, in-flight), then the request's span, which covers the
+	// access line that logs its trace id.
+	return &server{handler: guard.Chain(guard.Settings{Hosts: cfg.HostsAllowed(), CORSOrigins: cfg.Guards.CORSOrigins, MaxInFlight: cfg.Guards.MaxInFlight}, telemetry.Middleware(rt.Handler(logger))), health: h, close: closeAll}, nil
 }

@@ -77,6 +77,8 @@ type Config struct {
 	MCPAllowArbitraryOperations bool
 	// MCPAllowedOrigins may call /mcp from a browser.
 	MCPAllowedOrigins []string
+	// Guards: ALLOWED_HOSTS, CORS_ALLOWED_ORIGINS, MAX_IN_FLIGHT, MAX_CONNECTIONS (guards.go).
+	Guards Guards
 }
 
 // CacheTTLs are the response cache's lifetimes by class of data. Zero disables caching of
@@ -141,6 +143,7 @@ func defaultConfig() Config {
 		LogLevel:    zerolog.InfoLevel,
 		LogFormat:   "auto",
 		MediaURLTTL: 15 * time.Minute,
+		Guards:      Guards{MaxInFlight: 1000, MaxConnections: 4096},
 		Limits: Limits{
 			MaxQueryComplexity:        100000,
 			MaxQueryDepth:             15,
@@ -366,7 +369,7 @@ func (c *Config) fields() [][2]string {
 	if c.MediaKeyGenerated {
 		mediaKey = "[random per process]"
 	}
-	return [][2]string{
+	fields := [][2]string{
 		{"LISTEN_ADDR", c.ListenAddr},
 		{"PUBLIC_URL", c.PublicURL},
 		{"GLADLY_BASE_URL", c.GladlyBaseURL},
@@ -421,4 +424,6 @@ func (c *Config) fields() [][2]string {
 		{"MCP_ALLOW_ARBITRARY_OPERATIONS", strconv.FormatBool(c.MCPAllowArbitraryOperations)},
 		{"MCP_ALLOWED_ORIGINS", strings.Join(c.MCPAllowedOrigins, ",")},
 	}
+	fields = append(fields, c.guardFields()...)
+	return fields
 }

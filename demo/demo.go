@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/rs/zerolog"
 
@@ -82,4 +83,19 @@ func LogAPIKeys(logger zerolog.Logger, keys map[string]string) {
 		logger.Info().Str("account", id).Str("api_key", keys[id]).
 			Msg("demo: API key of account " + id + " (send as Authorization: Bearer <key>)")
 	}
+}
+
+// Banner tells whoever started the process, on stderr where no log shipper hides it, that
+// it serves fake data: a production deployment that lost its GLADLY_* variables must not pass
+// for a healthy one.
+func Banner(w io.Writer) {
+	fmt.Fprint(w, `
+################################################################################
+#  gladgraph is running the DEMO: every answer comes from an in-memory FAKE    #
+#  Gladly (gladly/gladlytest), not from a real helpdesk.                       #
+#  To serve a real Gladly set GLADLY_BASE_URL, GLADLY_USERNAME and             #
+#  GLADLY_API_TOKEN (one account) or DATABASE_URL (linked accounts).           #
+################################################################################
+
+`)
 }

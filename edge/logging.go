@@ -100,8 +100,9 @@ var quietPaths = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": 
 func accessLog(r *http.Request, status, size int, d time.Duration) {
 	l := hlog.FromRequest(r)
 	var e *zerolog.Event
+	aborted := abortedReason(r.Context())
 	switch {
-	case status >= 500:
+	case status >= 500 || aborted != "":
 		e = l.Warn()
 	case quietPaths[r.URL.Path]:
 		e = l.Debug()
@@ -114,6 +115,9 @@ func accessLog(r *http.Request, status, size int, d time.Duration) {
 		Int("status", status).
 		Float64("duration_ms", float64(d.Microseconds())/1000).
 		Int("bytes", size)
+	if aborted != "" {
+		e = e.Str("aborted", aborted) // the status went out, the whole answer did not
+	}
 	if st.Operation != "" {
 		e = e.Str("operation", st.Operation)
 	}
@@ -127,7 +131,8 @@ func accessLog(r *http.Request, status, size int, d time.Duration) {
 }
 
 // observe wraps the router in the request-scoped plumbing, outermost first: the logger, the
-// request id, the stats, the access line. The access line reads the stats, so they sit outside it.
+// request id, the stats, the abort mark, the access line. The access line reads the stats and
+// the mark, so they sit outside it.
 //
 // Authentication goes inside the access line, around next: a middleware there resolves the
 // request's credentials to a caller.Caller (its account and scopes) and puts it in the context
@@ -135,6 +140,7 @@ func accessLog(r *http.Request, status, size int, d time.Duration) {
 // subscriptions) reads it with caller.From, and the access line still logs refused requests.
 func observe(logger zerolog.Logger, next http.Handler) http.Handler {
 	h := hlog.AccessHandler(accessLog)(next)
+	h = withAbortMark(h)
 	h = WithStats(h)
 	h = withRequestID(h)
 	return hlog.NewHandler(logger)(h)

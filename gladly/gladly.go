@@ -36,6 +36,11 @@ type Client struct {
 	observers        []Observer
 	newID            func() string
 
+	// streamClient sends Request.Stream requests: httpClient without its total timeout, the
+	// stream bounded by streamIdle per read instead (see stream.go).
+	streamClient *http.Client
+	streamIdle   time.Duration
+
 	common service
 
 	Agents           *AgentsService
@@ -186,6 +191,7 @@ func NewClient(base string, opts ...Option) (*Client, error) {
 		retry:            DefaultRetryPolicy(),
 		maxRetryAfter:    DefaultMaxRetryAfter,
 		maxResponseBytes: DefaultMaxResponseBytes,
+		streamIdle:       DefaultStreamIdleTimeout,
 		logger:           zerolog.Nop(),
 		newID:            NewID,
 	}
@@ -197,6 +203,7 @@ func NewClient(base string, opts ...Option) (*Client, error) {
 	// Gladly answers 301 for merged customers with the new id in the body; following the
 	// redirect would hide that (and resend credentials to whatever Location says).
 	c.httpClient.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.streamClient = streamHTTPClient(c.httpClient)
 
 	c.common.client = c
 	c.Agents = (*AgentsService)(&c.common)

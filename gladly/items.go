@@ -132,6 +132,7 @@ func (s *ItemsService) GetRecording(ctx context.Context, itemID string) (io.Read
 	}
 	req.Accept = "audio/mpeg"
 	req.Uncapped = true // relayed as it arrives, never held whole
+	req.Stream = true   // a long call outlasts any total timeout: bounded per read instead
 	resp, err := s.client.DoRaw(ctx, req)
 	if err != nil {
 		return nil, resp, err

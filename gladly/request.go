@@ -36,6 +36,10 @@ type Request struct {
 	// Uncapped exempts a streamed body (DoRaw) from the client's byte cap: recordings relayed
 	// to a client as they arrive, never held whole.
 	Uncapped bool
+	// Stream sends the request without the HTTP client's total timeout: the body may rightly
+	// flow for longer than any fixed bound. The wait for the headers and each read of the body
+	// are bounded by the stream idle timeout instead (WithStreamIdleTimeout).
+	Stream bool
 }
 
 // Response wraps Gladly's HTTP response with the headers Gladly defines.
@@ -176,14 +180,35 @@ func (c *Client) send(ctx context.Context, req *Request) (*Response, error) {
 		}
 		wait := time.Since(waitStart)
 
-		hreq, err := c.httpRequest(ctx, req)
+		actx, hc := ctx, c.httpClient
+		var idle *idleStream
+		if req.Stream {
+			idle = newIdleStream(ctx, req.Op, c.streamIdle)
+			actx, hc = idle.ctx, c.streamClient
+		}
+		hreq, err := c.httpRequest(actx, req)
 		if err != nil {
 			release()
+			if idle != nil {
+				idle.stop()
+			}
 			return nil, err
 		}
 		start := time.Now()
-		hresp, err := c.httpClient.Do(hreq)
+		hresp, err := hc.Do(hreq)
 		dur := time.Since(start)
+		if idle != nil {
+			idle.started()
+			var sie *StreamIdleError
+			if err != nil && errors.As(context.Cause(idle.ctx), &sie) {
+				err = sie // Gladly sent no headers in time, rather than "context canceled"
+			}
+			if err == nil && hresp.StatusCode < 300 {
+				hresp.Body = idle.body(hresp.Body)
+			} else {
+				defer idle.stop() // after the error body is read
+			}
+		}
 
 		var resp *Response
 		var callErr error

@@ -244,3 +244,10 @@ func resolve(opts []Option) (options, bool) {
 const instrumentation = "github.com/gladgraph/gladgraph/telemetry"
 
 func serviceVersion() string { return buildinfo.Read().Version }
+
+// Flush runs a shutdown function of Setup with 5 s to export what is still buffered.
+func Flush(shutdown func(context.Context) error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = shutdown(ctx)
+}

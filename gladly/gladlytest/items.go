@@ -97,7 +97,7 @@ func (s *Server) getMedia(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Written frame by frame outside the lock: recordings are large, callers stream them.
-	writeMP3(w, seconds)
+	writeMP3(r.Context(), w, seconds, s.cfg.recordingPace)
 }
 
 func (s *Server) getVoiceTranscript(w http.ResponseWriter, r *http.Request) {

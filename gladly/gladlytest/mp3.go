@@ -1,8 +1,10 @@
 package gladlytest
 
 import (
+	"context"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // Recordings are served as Gladly documents them: single-channel 32 kbps MP3. The fake writes
@@ -31,7 +33,7 @@ func mp3Frames(seconds int) int {
 
 // writeMP3 answers 200 with a silent MP3 of the given length, written in chunks so that a reader
 // that stops early stops the writing too.
-func writeMP3(w http.ResponseWriter, seconds int) {
+func writeMP3(ctx context.Context, w http.ResponseWriter, seconds int, pace time.Duration) {
 	frames := mp3Frames(seconds)
 	w.Header().Set("Content-Type", "audio/mpeg")
 	w.Header().Set("Content-Length", strconv.Itoa(frames*mp3FrameBytes))
@@ -47,5 +49,13 @@ func writeMP3(w http.ResponseWriter, seconds int) {
 			return // the caller went away
 		}
 		frames -= n
+		if pace > 0 && frames > 0 {
+			_ = http.NewResponseController(w).Flush()
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(pace):
+			}
+		}
 	}
 }

@@ -78,6 +78,8 @@ type config struct {
 	// webhookRetryScale multiplies the webhook retry delays (0: Gladly's own); see
 	// WithWebhookRetryScale.
 	webhookRetryScale float64
+	// recordingPace is the pause between chunks of a recording (WithRecordingPace).
+	recordingPace time.Duration
 }
 
 // Option configures a Server.
@@ -103,6 +105,11 @@ func WithRateLimit(perSecond int) Option { return func(c *config) { c.rateLimit 
 
 // WithoutRateLimit switches the per-second and report limits off.
 func WithoutRateLimit() Option { return func(c *config) { c.rateLimit = 0 } }
+
+// WithRecordingPace streams recordings (getMedia) one chunk (64 frames: 9 KB, 2.3 s of audio)
+// every d, flushed: a slow or stalled Gladly, for callers that must not cut a long stream by a
+// total timeout yet must notice a stalled one.
+func WithRecordingPace(d time.Duration) Option { return func(c *config) { c.recordingPace = d } }
 
 // WithUser adds an API user (the default user stays unless replaced by one with its email).
 func WithUser(u User) Option { return func(c *config) { c.users = append(c.users, u) } }
