@@ -21,6 +21,9 @@ type breaker struct {
 	buckets  [10]bucket
 	minCalls int
 	ratio    float64
+	// streak counts counted failures since the last success: under little traffic a dead Redis
+	// never makes minCalls calls in one window, yet every read waits on it.
+	streak int
 }
 
 type bucket struct {
@@ -34,6 +37,9 @@ const (
 	defaultBreakerWindow   = time.Second
 	defaultBreakerMinCalls = 20
 	defaultBreakerRatio    = 0.5
+	// breakerStreak failures in a row, with no success between them, open the circuit whatever
+	// the traffic.
+	breakerStreak = 10
 )
 
 func newBreaker(window time.Duration, minCalls int, ratio float64) *breaker {
@@ -55,7 +61,11 @@ func (b *breaker) record(failed bool, now time.Time) bool {
 		cur.fails++
 	}
 	if !failed {
+		b.streak = 0
 		return false
+	}
+	if b.streak++; b.streak >= breakerStreak {
+		return true
 	}
 	calls, fails := 0, 0
 	for _, bk := range b.buckets {
@@ -71,6 +81,7 @@ func (b *breaker) record(failed bool, now time.Time) bool {
 func (b *breaker) reset() {
 	b.mu.Lock()
 	b.buckets = [10]bucket{}
+	b.streak = 0
 	b.mu.Unlock()
 }
 
