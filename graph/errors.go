@@ -100,8 +100,11 @@ func classify(err error) (code, msg string, ext map[string]any) {
 		rate *gladly.RateLimitError
 		gerr *gladly.Error
 		gql  *gqlerror.Error
+		ce   *codedError
 	)
 	switch {
+	case errors.As(err, &ce):
+		return ce.code, ce.msg, ce.ext
 	case errors.As(err, &in):
 		return CodeInternal, "internal error", nil
 	case errors.As(err, &bad):

@@ -18,4 +18,5 @@ type Resolver struct {
 	Media  *MediaSigner
 	Log    zerolog.Logger
 	now    func() time.Time
+	events EventSource // see WithEvents
 }
