@@ -227,3 +227,37 @@ func TestSubscriptionEndTellsWhy(t *testing.T) {
 		t.Error("the stream went on after its end")
 	}
 }
+
+func TestOrganizationWideEventsAreTyped(t *testing.T) {
+	e := newSubEnv(t, eventbus.Options{})
+	// Without directory:read, agent events are left out of an organization-wide subscription.
+	s := e.subscribe(t, "admin:read tickets:read contacts:read", `subscription { events {
+		__typename id type cursor
+		... on TicketEvent { ticket { id } follower { id } }
+		... on ContactEvent { contactId }
+	} }`)
+	e.waitOpen(t, 1)
+	agent := &gladly.Event{ID: "ev-agent", Type: "AGENT_STATUS/LOGGED_IN", Timestamp: time.Now().UTC(), Content: json.RawMessage(`{"agentId":"nobody"}`)}
+	task := &gladly.Event{ID: "ev-task", Type: "TASK/CREATED", Timestamp: time.Now().UTC(), Content: json.RawMessage(`{"taskId":"no-such-task","customerId":"c1"}`)}
+	merged := &gladly.Event{ID: "ev-merge", Type: "CUSTOMER/MERGED", Timestamp: time.Now().UTC(),
+		Content: json.RawMessage(`{"sourceCustomerId":"old","destinationCustomerId":"new"}`)}
+	for _, ev := range []*gladly.Event{agent, task, merged} {
+		e.deliver(t, ev)
+	}
+	want := []string{
+		`{"events":{"__typename":"TicketEvent","id":"ev-task","type":"TASK_CREATED","cursor":"`,
+		`{"events":{"__typename":"ContactEvent","id":"ev-merge","type":"CUSTOMER_MERGED","cursor":"`,
+	}
+	for _, w := range want {
+		r, ok := s.read(t)
+		if !ok || !strings.HasPrefix(string(r.Data), w) {
+			t.Fatalf("delivered %s (errors %+v), want %s…", r.Data, r.Errors, w)
+		}
+		if strings.Contains(w, "TicketEvent") && !strings.Contains(string(r.Data), `"ticket":null,"follower":null`) {
+			t.Errorf("a task Gladly does not have: %s", r.Data)
+		}
+		if strings.Contains(w, "ContactEvent") && !strings.Contains(string(r.Data), `"contactId":"new"`) {
+			t.Errorf("a merge names its surviving contact: %s", r.Data)
+		}
+	}
+}
