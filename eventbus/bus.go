@@ -50,6 +50,9 @@ type Options struct {
 	Now func() time.Time
 }
 
+// readRetries is how many failed reads in a row a reader retries before giving up.
+const readRetries = 3
+
 // replayPage is how many log entries a replay reads at once.
 const replayPage = 500
 
@@ -252,16 +255,30 @@ func (h *hub) read(ctx context.Context) {
 	h.mu.Lock()
 	after := h.last
 	h.mu.Unlock()
+	failures := 0
 	for {
 		entries, err := b.log.Read(ctx, h.account, after, b.opts.ReadBlock)
 		if ctx.Err() != nil {
 			return
 		}
 		if err != nil {
+			// A blip (a Redis failover, a dropped connection) is retried; a log that stays
+			// unreachable ends the subscriptions, whose clients resume from their cursors,
+			// perhaps on another replica.
+			if failures++; failures <= readRetries {
+				b.opts.Log.Warn().Err(err).Str("account", h.account).Int("attempt", failures).Msg("eventbus: reading the event log failed; retrying")
+				select {
+				case <-time.After(time.Duration(failures*failures) * 100 * time.Millisecond):
+					continue
+				case <-ctx.Done():
+					return
+				}
+			}
 			b.opts.Log.Error().Err(err).Str("account", h.account).Msg("eventbus: reading the event log failed; ending the account's subscriptions")
 			h.fail(ErrUnavailable)
 			return
 		}
+		failures = 0
 		if len(entries) == 0 {
 			continue
 		}

@@ -266,3 +266,16 @@ func TestCloseEndsSubscriptions(t *testing.T) {
 		t.Errorf("subscribe after close: %v", err)
 	}
 }
+
+func TestUnreachableLogEndsSubscriptions(t *testing.T) {
+	r := redistest.New(t)
+	rdb := r.Client(t)
+	b := newBus(t, eventbus.NewRedisLog(rdb, r.Key("events")+":", 100, time.Hour), testOptions())
+	s := subscribe(t, b, t.Context(), "acme", "", eventbus.Filter{})
+	_ = rdb.Close() // the bus's Redis goes away for good
+	for range s.C {
+	}
+	if err := s.Err(); !errors.Is(err, eventbus.ErrUnavailable) {
+		t.Fatalf("subscription over a lost Redis ended with %v, want ErrUnavailable", err)
+	}
+}
