@@ -50,7 +50,7 @@ export const gatewayConfig = {
 };
 `);
   const port = await freePort();
-  const child = spawn(bin, ['supergraph', 'supergraph.graphql', '--host', '127.0.0.1', '--port', String(port)], {
+  const child = spawn(bin, ['supergraph', 'supergraph.graphql', '--config-path', 'gateway.config.mjs', '--host', '127.0.0.1', '--port', String(port)], {
     cwd: dir, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = [];
