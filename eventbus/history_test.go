@@ -14,7 +14,7 @@ import (
 // gladlyAccount is a fake Gladly and a client of it.
 func gladlyAccount(t *testing.T) (*gladlytest.Server, *gladly.Client) {
 	fake := gladlytest.NewServer(t, gladlytest.WithoutRateLimit())
-	c, err := gladly.NewClient(fake.URL, gladly.WithBasicAuth(fake.Username, fake.Token), gladly.WithHTTPClient(fake.Client()))
+	c, err := gladly.NewClient(fake.URL, gladly.WithBasicAuth(fake.Username, fake.Token), gladly.WithHTTPClient(fake.Client()), gladly.WithRateLimit(gladly.Unlimited{}))
 	if err != nil {
 		t.Fatal(err)
 	}
