@@ -66,6 +66,8 @@ type Config struct {
 	MCPAllowArbitraryOperations bool
 	// MCPAllowedOrigins may call /mcp from a browser.
 	MCPAllowedOrigins []string
+	// Subscriptions bound the GraphQL subscriptions (config/subscriptions.go).
+	Subscriptions Subscriptions
 }
 
 // CacheTTLs are the response cache's lifetimes by class of data. Zero disables caching of
@@ -113,9 +115,10 @@ func defaultConfig() Config {
 			Answer:       5 * time.Minute,
 			NotFound:     10 * time.Second,
 		},
-		LogLevel:    zerolog.InfoLevel,
-		LogFormat:   "auto",
-		MediaURLTTL: 15 * time.Minute,
+		LogLevel:      zerolog.InfoLevel,
+		LogFormat:     "auto",
+		MediaURLTTL:   15 * time.Minute,
+		Subscriptions: defaultSubscriptions(),
 		Limits: Limits{
 			MaxQueryComplexity:       100000,
 			MaxQueryDepth:            15,
@@ -320,7 +323,7 @@ func (c *Config) fields() [][2]string {
 	if c.MediaKeyGenerated {
 		mediaKey = "[random per process]"
 	}
-	return [][2]string{
+	return append([][2]string{
 		{"LISTEN_ADDR", c.ListenAddr},
 		{"PUBLIC_URL", c.PublicURL},
 		{"GLADLY_BASE_URL", c.GladlyBaseURL},
@@ -364,5 +367,5 @@ func (c *Config) fields() [][2]string {
 		{"ACCOUNTS_ENCRYPTION_KEYS", redacted(c.AccountsKeys != "")},
 		{"MCP_ALLOW_ARBITRARY_OPERATIONS", strconv.FormatBool(c.MCPAllowArbitraryOperations)},
 		{"MCP_ALLOWED_ORIGINS", strings.Join(c.MCPAllowedOrigins, ",")},
-	}
+	}, c.Subscriptions.fields()...)
 }
