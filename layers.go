@@ -7,7 +7,9 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
+	"github.com/gladgraph/gladgraph/auth"
 	"github.com/gladgraph/gladgraph/config"
+	"github.com/gladgraph/gladgraph/eventbus"
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/gqlhttp"
 	"github.com/gladgraph/gladgraph/graph"
@@ -33,6 +35,10 @@ type Backend struct {
 	Metrics prometheus.Registerer
 	// Tenants are the linked accounts' runtimes.
 	Tenants *tenant.Registry
+	// Events carries Gladly's events to subscriptions; Authn authenticates WebSocket
+	// connections from their connection_init payload.
+	Events *eventbus.Bus
+	Authn  *auth.Authenticator
 }
 
 // Layers are the parts built elsewhere (gqlhttp/, graph/, loaders/) that the server mounts.
@@ -75,6 +81,8 @@ func buildLayers(b *Backend) (Layers, error) {
 		APQ:            apq,
 		CSRFPrevention: true,
 		Access:         graph.NewAccess(graph.AccessOptions{RouterSecretSet: cfg.Auth.RouterSecret != ""}),
+		Events:         b.Events,
+		Subscriptions:  gqlhttp.Subscriptions{Loaders: tenant.Loaders{}, Init: tenant.WebSocketInit(b.Authn, b.Tenants)},
 	})
 	return Layers{GraphQL: h, Invalidator: b.Invalidator, Close: closeAPQ}, nil
 }

@@ -28,7 +28,7 @@ func routes(rt *edge.Router, cfg *config.Config, logger zerolog.Logger, l Layers
 		return auth.MarkRouter(cfg.Auth.RouterSecret, acc.Authn.Middleware(tenant.Middleware(acc.Registry, next), opts...))
 	}
 	gql := http.MaxBytesHandler(edge.WithTimeout(cfg.Limits.RequestTimeout, l.GraphQL), cfg.Limits.MaxBodyBytes)
-	rt.Handle("/graphql", "/graphql", ide.GraphQLOrIDE(page, onAccount(gql)))
+	rt.Handle("/graphql", "/graphql", ide.GraphQLOrIDE(page, withSubscriptions(cfg, acc, l.GraphQL, onAccount, onAccount(gql))))
 	rt.Handle("GET /{$}", "/", page)
 	rt.Handle("GET /graphiql/", "/graphiql/", page)
 	rt.Handle("GET /healthz", "/healthz", http.HandlerFunc(h.Liveness))
@@ -57,7 +57,7 @@ func routes(rt *edge.Router, cfg *config.Config, logger zerolog.Logger, l Layers
 
 	if def := acc.Default; def != nil && cfg.WebhooksEnabled() {
 		// The route of the single account configured by WEBHOOK_* (before accounts existed).
-		rt.Handle("POST /webhooks/gladly", "/webhooks/gladly", webhooks.NewReceiver(cfg, def.Seen, l.Invalidator, m))
+		rt.Handle("POST /webhooks/gladly", "/webhooks/gladly", webhooks.NewReceiver(cfg, def.Seen, l.Invalidator, m, webhooks.WithPublisher(def.ID, acc.Events)))
 	} else {
 		// No credentials configured: the receiver does not exist rather than accept anyone.
 		rt.Handle("/webhooks/gladly", "/webhooks/gladly", http.NotFoundHandler())

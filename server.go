@@ -41,6 +41,7 @@ import (
 	"github.com/gladgraph/gladgraph/config"
 	"github.com/gladgraph/gladgraph/demo"
 	"github.com/gladgraph/gladgraph/edge"
+	"github.com/gladgraph/gladgraph/eventbus"
 	"github.com/gladgraph/gladgraph/health"
 	"github.com/gladgraph/gladgraph/metrics"
 	"github.com/gladgraph/gladgraph/tenant"
@@ -140,6 +141,9 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	logger.Info().Dur("timeout", cfg.Limits.ShutdownTimeout).Msg("shutting down: draining requests")
 	s.health.Drain()
+	if s.events != nil {
+		s.events.Close()
+	}
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.Limits.ShutdownTimeout)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
@@ -157,6 +161,9 @@ type server struct {
 	handler http.Handler
 	health  *health.Checker
 	close   func()
+	// events are ended before the HTTP server drains: subscriptions would hold it to the
+	// deadline, and their clients are told to resubscribe elsewhere (SHUTTING_DOWN).
+	events *eventbus.Bus
 }
 
 func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (Layers, error)) (*server, error) {
@@ -211,7 +218,8 @@ func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (
 		return nil, err
 	}
 
-	b := &Backend{Config: cfg, Logger: logger, Redis: rdb, Metrics: m.Registry(), Tenants: acc.Registry}
+	b := &Backend{Config: cfg, Logger: logger, Redis: rdb, Metrics: m.Registry(), Tenants: acc.Registry,
+		Events: acc.Events, Authn: acc.Authn}
 	if def := acc.Default; def != nil {
 		b.Gladly, b.Media, b.Invalidator = def.Gladly, def.Media, def.Store
 	}
@@ -237,5 +245,5 @@ func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (
 	}
 
 	ok = true
-	return &server{handler: rt.Handler(logger), health: h, close: closeAll}, nil
+	return &server{handler: rt.Handler(logger), health: h, close: closeAll, events: acc.Events}, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/gladgraph/gladgraph/caller"
 	"github.com/gladgraph/gladgraph/config"
 	"github.com/gladgraph/gladgraph/demo"
+	"github.com/gladgraph/gladgraph/eventbus"
 	"github.com/gladgraph/gladgraph/metrics"
 )
 
@@ -23,6 +24,8 @@ type Accounts struct {
 	Registry *Registry
 	Authn    *auth.Authenticator
 	Default  *Runtime // the account anonymous callers and legacy routes use, if any
+	// Events carries Gladly's events from the webhook receivers to subscriptions (DESIGN.md §10).
+	Events *eventbus.Bus
 	Close    func()
 }
 
@@ -55,7 +58,13 @@ func Open(cfg *config.Config, logger zerolog.Logger, rdb redis.UniversalClient, 
 		return l, fmt.Errorf("accounts store: %w", err)
 	}
 	closers = append(closers, l.Store.Close)
-	l.Registry = NewRegistry(l.Store, NewBuilder(Deps{Config: cfg, Logger: logger, Redis: rdb, Metrics: m}))
+	events, closeEvents, err := openEvents(cfg, logger, func() *Registry { return l.Registry })
+	if err != nil {
+		return l, fmt.Errorf("events: %w", err)
+	}
+	l.Events = events
+	closers = append(closers, closeEvents)
+	l.Registry = NewRegistry(l.Store, NewBuilder(Deps{Config: cfg, Logger: logger, Redis: rdb, Metrics: m, Events: events}))
 	closers = append(closers, l.Registry.Close)
 
 	list, err := l.Store.List(ctx)

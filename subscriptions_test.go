@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/gladgraph/gladgraph/config"
+	"github.com/gladgraph/gladgraph/edge"
+	"github.com/gladgraph/gladgraph/gladly"
+	"github.com/gladgraph/gladgraph/gladly/gladlytest"
+	"github.com/gladgraph/gladgraph/loaders/redistest"
+)
+
+// TestWebhookToOneReplicaReachesSubscribersOfAnother runs two replicas on one Redis: Gladly
+// delivers its webhook to A, and a subscriber on B (GraphQL over SSE) gets the event exactly
+// once, with the contact read after the change; a subscription over plain HTTP is refused.
+func TestWebhookToOneReplicaReachesSubscribersOfAnother(t *testing.T) {
+	t.Parallel()
+	rs := redistest.New(t)
+	hsA := httptest.NewUnstartedServer(http.NotFoundHandler())
+	hsA.StartTLS()
+	t.Cleanup(hsA.Close)
+	fake := gladlytest.NewServer(t, gladlytest.WithoutRateLimit(), gladlytest.WithWebhookClient(hsA.Client()))
+	env := map[string]string{
+		"GLADLY_BASE_URL": fake.URL, "GLADLY_USERNAME": fake.Username, "GLADLY_API_TOKEN": fake.Token,
+		"WEBHOOK_USERNAME": "gladly", "WEBHOOK_PASSWORD": "webhook-secret-0123456789",
+		"REDIS_URL": rs.URL, "LOG_FORMAT": "json",
+	}
+	replica := func(hs *httptest.Server) *server {
+		e := map[string]string{"PUBLIC_URL": hs.URL}
+		for k, v := range env {
+			e[k] = v
+		}
+		cfg, err := config.Load(nil, envOf(e), io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := newServer(cfg, edge.NewLogger(&syncBuffer{}, "json", zerolog.InfoLevel), buildLayers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(s.close)
+		hs.Config.Handler = s.handler
+		return s
+	}
+	replica(hsA)
+	hsB := httptest.NewUnstartedServer(http.NotFoundHandler())
+	b := replica(hsB)
+	hsB.Start()
+	t.Cleanup(hsB.Close)
+
+	post := func(accept, body string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, hsB.URL+"/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", accept)
+		res, err := hsB.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	sub := `{"query":"subscription { contactEvents(contactId: \"` + gladlytest.DemoCustomerID + `\", types: [CUSTOMER_PROFILE_UPDATED]) { id cursor contact { name } } }"}`
+
+	// Over plain HTTP a subscription is refused rather than held open.
+	res := post("application/json", sub)
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "text/event-stream") {
+		t.Errorf("subscription over plain POST: %d %s", res.StatusCode, body)
+	}
+
+	res = post("text/event-stream", sub)
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(res.Body)
+		t.Fatalf("SSE: %d %s", res.StatusCode, b)
+	}
+	events := make(chan string, 8)
+	go func() {
+		defer close(events)
+		sc := bufio.NewScanner(res.Body)
+		for sc.Scan() {
+			if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+				events <- data
+			}
+		}
+	}()
+
+	client, err := gladly.NewClient(fake.URL, gladly.WithBasicAuth(fake.Username, fake.Token), gladly.WithRateLimit(gladly.Unlimited{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	if _, _, err := client.Webhooks.Create(ctx, &gladly.CreateWebhookRequest{
+		Name: "gladgraph", URL: hsA.URL + "/webhooks/gladly", Events: []string{"CUSTOMER_PROFILE/UPDATED"}, Enabled: true,
+		Credentials: &gladly.WebhookCredentials{Username: "gladly", Password: "webhook-secret-0123456789"},
+	}); err != nil {
+		t.Fatalf("create an enabled webhook (replica A must answer its PING): %v", err)
+	}
+	// The change must come after B's subscription has joined the account's stream.
+	for b.events.Registry().Open("default\x00anonymous\x00anonymous") != 1 {
+		select {
+		case <-ctx.Done():
+			t.Fatal("the subscription on B never opened")
+		case <-time.After(time.Millisecond):
+		}
+	}
+
+	renamed := "Augusta Ada King"
+	if _, err := client.Customers.Update(ctx, gladlytest.DemoCustomerID, &gladly.UpdateCustomerRequest{Name: &renamed}); err != nil {
+		t.Fatal(err)
+	}
+	if err := fake.WaitWebhookDeliveries(ctx); err != nil {
+		t.Fatal(err)
+	}
+	type event struct {
+		Data struct {
+			ContactEvents struct {
+				ID, Cursor string
+				Contact    struct{ Name string }
+			}
+		}
+		Errors []any
+	}
+	next := func() event {
+		t.Helper()
+		select {
+		case data, ok := <-events:
+			var got event
+			if !ok {
+				t.Fatal("the stream ended")
+			}
+			if err := json.Unmarshal([]byte(data), &got); err != nil || len(got.Errors) > 0 {
+				t.Fatalf("event %s: %v", data, err)
+			}
+			return got
+		case <-time.After(20 * time.Second):
+			t.Fatal("replica B's subscriber got nothing of the webhook replica A received")
+		}
+		return event{}
+	}
+	ev := next().Data.ContactEvents
+	if ev.ID == "" || ev.Cursor == "" || ev.Contact.Name != renamed {
+		t.Errorf("event %+v, want the contact renamed %q", ev, renamed)
+	}
+	// Exactly once: Gladly's redelivery of the same event is deduped by replica A.
+	if _, err := client.Customers.Update(ctx, gladlytest.DemoCustomerID, &gladly.UpdateCustomerRequest{Name: &renamed}); err != nil {
+		t.Fatal(err)
+	}
+	if err := fake.WaitWebhookDeliveries(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if again := next().Data.ContactEvents; again.ID == ev.ID {
+		t.Errorf("event %s delivered twice", ev.ID)
+	}
+}
