@@ -181,7 +181,7 @@ func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (
 	}()
 	m := metrics.New()
 	m.Registry().MustRegister(buildinfo.Read().Collector()) // gladgraph_build_info
-	var initial []accounts.NewAccount // the accounts of a deployment without DATABASE_URL
+	var initial []accounts.NewAccount                       // the accounts of a deployment without DATABASE_URL
 	if cfg.Demo() {
 		fakes, demoAccounts, err := demo.StartAccounts(cfg.DemoFaults, cfg.GladlyRateLimit)
 		if err != nil {

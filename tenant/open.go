@@ -26,7 +26,7 @@ type Accounts struct {
 	Default  *Runtime // the account anonymous callers and legacy routes use, if any
 	// Events carries Gladly's events from the webhook receivers to subscriptions (DESIGN.md §10).
 	Events *eventbus.Bus
-	Close    func()
+	Close  func()
 }
 
 // Open opens the accounts store (PostgreSQL with DATABASE_URL; else the one account of
