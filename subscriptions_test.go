@@ -10,8 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
 	"github.com/rs/zerolog"
 
+	"github.com/gladgraph/gladgraph/auth"
 	"github.com/gladgraph/gladgraph/config"
 	"github.com/gladgraph/gladgraph/edge"
 	"github.com/gladgraph/gladgraph/gladly"
@@ -162,4 +165,96 @@ func TestWebhookToOneReplicaReachesSubscribersOfAnother(t *testing.T) {
 	if again := next().Data.ContactEvents; again.ID == ev.ID {
 		t.Errorf("event %s delivered twice", ev.ID)
 	}
+}
+
+// TestWebSocketSubscriptionAuthenticatesConnectionInit speaks graphql-transport-ws to the demo:
+// the credentials come in connection_init (no header on the upgrade), a caller without the
+// family's scope gets an error and no data, and one with it gets the account's events.
+func TestWebSocketSubscriptionAuthenticatesConnectionInit(t *testing.T) {
+	t.Parallel()
+	ts := accessServer(t)
+	narrow := issueKey(t, ts, "demo-2", "tickets:read")
+	full := issueKey(t, ts, "demo-2", "contacts:read")
+	query := `subscription { contactEvents(contactId: "c-1") { id contactId } }`
+
+	open := func(key string) *websocket.Conn {
+		t.Helper()
+		c, _, err := websocket.Dial(t.Context(), "ws"+strings.TrimPrefix(ts.URL, "http")+"/graphql",
+			&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = c.CloseNow() })
+		send := func(m map[string]any) {
+			if err := wsjson.Write(t.Context(), c, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + key}})
+		if m := readWS(t, c); m.Type != "connection_ack" {
+			t.Fatalf("after connection_init: %+v", m)
+		}
+		send(map[string]any{"type": "subscribe", "id": "1", "payload": map[string]any{"query": query}})
+		return c
+	}
+
+	refused := open(narrow)
+	m := readWS(t, refused)
+	if m.Type == "next" && strings.Contains(string(m.Payload), `"contactEvents":{`) {
+		t.Fatalf("data delivered without contacts:read: %s", m.Payload)
+	}
+	if !strings.Contains(string(m.Payload), "UNAUTHORIZED_FIELD_OR_TYPE") {
+		t.Errorf("without contacts:read: %s %s, want UNAUTHORIZED_FIELD_OR_TYPE", m.Type, m.Payload)
+	}
+
+	c := open(full)
+	for ts.srv.events.Registry().Open("demo-2\x00api_key\x00"+keyID(t, full)) != 1 {
+		select {
+		case <-t.Context().Done():
+			t.Fatal("the subscription never opened")
+		case <-time.After(time.Millisecond):
+		}
+	}
+	ev := &gladly.Event{ID: "ev-ws-1", Type: gladly.EventCustomerProfileUpdated, Timestamp: time.Now().UTC(),
+		Content: json.RawMessage(`{"customerId":"c-1"}`)}
+	if _, err := ts.srv.events.Publish(t.Context(), "demo", ev); err != nil { // another account's
+		t.Fatal(err)
+	}
+	ev.ID = "ev-ws-2"
+	if _, err := ts.srv.events.Publish(t.Context(), "demo-2", ev); err != nil {
+		t.Fatal(err)
+	}
+	m = readWS(t, c)
+	if m.Type != "next" || !strings.Contains(string(m.Payload), `"id":"ev-ws-2"`) {
+		t.Errorf("got %s %s, want the event of demo-2 only", m.Type, m.Payload)
+	}
+}
+
+type wsMessage struct {
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload"`
+}
+
+// readWS reads the next message that is not a ping or pong.
+func readWS(t *testing.T, c *websocket.Conn) wsMessage {
+	t.Helper()
+	for {
+		var m wsMessage
+		if err := wsjson.Read(t.Context(), c, &m); err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		if m.Type != "ping" && m.Type != "pong" && m.Type != "ka" {
+			return m
+		}
+	}
+}
+
+// keyID is the id of an API key (the caller's subject).
+func keyID(t *testing.T, key string) string {
+	t.Helper()
+	id, _, ok := auth.ParseAPIKey(key)
+	if !ok {
+		t.Fatalf("not an API key")
+	}
+	return id
 }
