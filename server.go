@@ -42,6 +42,7 @@ import (
 	"github.com/gladgraph/gladgraph/demo"
 	"github.com/gladgraph/gladgraph/edge"
 	"github.com/gladgraph/gladgraph/eventbus"
+	"github.com/gladgraph/gladgraph/gladly/gladlytest"
 	"github.com/gladgraph/gladgraph/health"
 	"github.com/gladgraph/gladgraph/metrics"
 	"github.com/gladgraph/gladgraph/tenant"
@@ -181,9 +182,10 @@ func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (
 	}()
 	m := metrics.New()
 	m.Registry().MustRegister(buildinfo.Read().Collector()) // gladgraph_build_info
+	loopback := &demo.Loopback{}                            // the demo's webhooks, delivered in process
 	var initial []accounts.NewAccount                       // the accounts of a deployment without DATABASE_URL
 	if cfg.Demo() {
-		fakes, demoAccounts, err := demo.StartAccounts(cfg.DemoFaults, cfg.GladlyRateLimit)
+		fakes, demoAccounts, err := demo.StartAccounts(cfg.DemoFaults, cfg.GladlyRateLimit, gladlytest.WithWebhookClient(loopback.Client()))
 		if err != nil {
 			return nil, err
 		}
@@ -244,6 +246,11 @@ func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (
 		return nil, err
 	}
 
+	handler := rt.Handler(logger)
+	if cfg.Demo() {
+		loopback.Serve(handler)
+		provisionDemo(logger, acc)
+	}
 	ok = true
-	return &server{handler: rt.Handler(logger), health: h, close: closeAll, events: acc.Events}, nil
+	return &server{handler: handler, health: h, close: closeAll, events: acc.Events}, nil
 }

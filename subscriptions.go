@@ -1,14 +1,20 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/gladgraph/gladgraph/auth"
 	"github.com/gladgraph/gladgraph/config"
+	"github.com/gladgraph/gladgraph/demo"
+	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/gqlhttp"
 	"github.com/gladgraph/gladgraph/tenant"
+	"github.com/gladgraph/gladgraph/webhooks/provision"
 )
 
 // withSubscriptions routes the requests that open a subscription transport on /graphql past
@@ -38,4 +44,30 @@ func withSubscriptions(cfg *config.Config, acc *tenant.Accounts, graphql http.Ha
 			plain.ServeHTTP(w, r)
 		}
 	})
+}
+
+// provisionDemo registers each demo account's webhook in its fake, as provisioning does in a
+// real Gladly, so that the demo's changes reach its subscriptions (delivered in process through
+// demo.Loopback: the fakes, like Gladly, deliver to https URLs only).
+func provisionDemo(logger zerolog.Logger, acc *tenant.Accounts) {
+	log := logger.With().Str("component", "provision").Logger()
+	p, err := provision.New(provision.Config{PublicURL: demo.WebhookBase, Log: log})
+	if err != nil {
+		log.Warn().Err(err).Msg("demo: webhooks not provisioned; subscriptions get no events")
+		return
+	}
+	ctx := context.Background()
+	for _, id := range []string{demo.Account, demo.SecondAccount} {
+		a, err := acc.Store.Get(ctx, id)
+		if err == nil {
+			var rt *tenant.Runtime
+			if rt, err = acc.Registry.Get(ctx, id); err == nil {
+				_, err = p.Ensure(ctx, provision.Account{ID: id, Client: rt.Gladly,
+					Credentials: gladly.WebhookCredentials{Username: a.WebhookUsername, Password: a.WebhookPassword}})
+			}
+		}
+		if err != nil {
+			log.Warn().Err(err).Str("account", id).Msg("demo: webhook not provisioned; subscriptions of this account get no events")
+		}
+	}
 }
