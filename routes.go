@@ -51,7 +51,10 @@ func routes(rt *edge.Router, cfg *config.Config, logger zerolog.Logger, l Layers
 	rt.Handle("GET "+mcp.WellKnownResourcePath, mcp.WellKnownResourcePath, meta)
 
 	adminAPI := acc.Authn.AdminMiddleware(admin.New(admin.Config{Store: acc.Store, Logger: logger.With().Str("component", "admin").Logger(),
-		OnUnlink: func(_ context.Context, a accounts.Account) { acc.Registry.Drop(a.ID) }}))
+		OnUnlink: func(ctx context.Context, a accounts.Account) {
+			unprovision(ctx, newProvisioner(cfg, logger, acc), logger, a)
+			acc.Registry.Drop(a.ID)
+		}}))
 	rt.Handle("/admin/accounts", "/admin/accounts", adminAPI)
 	rt.Handle("/admin/accounts/", "/admin/accounts/", adminAPI)
 

@@ -131,6 +131,9 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
 	logger.Info().Str("addr", ln.Addr().String()).Str("graphql", cfg.PublicURL+"/graphql").Msg("listening")
+	if s.listening != nil {
+		go s.listening(ctx)
+	}
 	if hooks.listening != nil {
 		hooks.listening(ln.Addr().String())
 	}
@@ -165,6 +168,8 @@ type server struct {
 	// events are ended before the HTTP server drains: subscriptions would hold it to the
 	// deadline, and their clients are told to resubscribe elsewhere (SHUTTING_DOWN).
 	events *eventbus.Bus
+	// listening runs once the server accepts connections, until ctx ends (webhook provisioning).
+	listening func(ctx context.Context)
 }
 
 func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (Layers, error)) (*server, error) {
@@ -251,6 +256,10 @@ func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (
 		loopback.Serve(handler)
 		provisionDemo(logger, acc)
 	}
+	var listening func(context.Context)
+	if p := newProvisioner(cfg, logger, acc); p != nil {
+		listening = func(ctx context.Context) { provisionAccounts(ctx, p, logger, acc) }
+	}
 	ok = true
-	return &server{handler: handler, health: h, close: closeAll, events: acc.Events}, nil
+	return &server{handler: handler, health: h, close: closeAll, events: acc.Events, listening: listening}, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/gladgraph/gladgraph/accounts"
 	"github.com/gladgraph/gladgraph/auth"
 	"github.com/gladgraph/gladgraph/config"
 	"github.com/gladgraph/gladgraph/demo"
@@ -70,4 +71,101 @@ func provisionDemo(logger zerolog.Logger, acc *tenant.Accounts) {
 			log.Warn().Err(err).Str("account", id).Msg("demo: webhook not provisioned; subscriptions of this account get no events")
 		}
 	}
+}
+
+// provisionEvery is how often every linked account's webhook is checked: Gladly disables a
+// webhook after its retries fail, and Ensure enables it again and backfills the gap.
+const provisionEvery = 5 * time.Minute
+
+// newProvisioner keeps one gladgraph webhook per linked account in Gladly, or answers nil when
+// PUBLIC_URL is not https (Gladly delivers to https only) or in the demo (provisionDemo).
+func newProvisioner(cfg *config.Config, logger zerolog.Logger, acc *tenant.Accounts) *provision.Provisioner {
+	if cfg.Demo() || !strings.HasPrefix(cfg.PublicURL, "https://") {
+		return nil
+	}
+	p, err := provision.New(provision.Config{PublicURL: cfg.PublicURL, Sink: tenantSink{acc.Registry},
+		Log: logger.With().Str("component", "provision").Logger()})
+	if err != nil {
+		logger.Warn().Err(err).Msg("webhook provisioning off")
+		return nil
+	}
+	return p
+}
+
+// provisionAccounts runs Ensure for every enabled account now and every provisionEvery until
+// ctx ends. Call it once the server listens: Gladly PINGs the route when it creates or enables
+// the webhook.
+func provisionAccounts(ctx context.Context, p *provision.Provisioner, logger zerolog.Logger, acc *tenant.Accounts) {
+	log := logger.With().Str("component", "provision").Logger()
+	round := func() {
+		list, err := acc.Store.List(ctx)
+		if err != nil {
+			log.Warn().Err(err).Msg("webhook provisioning: accounts could not be listed")
+			return
+		}
+		for _, a := range list {
+			if a.Disabled {
+				continue
+			}
+			// List leaves the secrets out; the webhook's password is one.
+			full, err := acc.Store.Get(ctx, a.ID)
+			var rt *tenant.Runtime
+			if err == nil {
+				rt, err = acc.Registry.Get(ctx, a.ID)
+			}
+			if err == nil {
+				var res provision.Result
+				res, err = p.Ensure(ctx, provisionAccount(full, rt.Gladly))
+				if err == nil && (res.Created || res.Enabled || res.Updated || len(res.Removed) > 0) {
+					log.Info().Str("account", a.ID).Bool("created", res.Created).Bool("re_enabled", res.Enabled).
+						Int("backfilled", res.Backfilled).Msg("webhook provisioning: the account's webhook is in place")
+				}
+			}
+			if err != nil && ctx.Err() == nil {
+				log.Warn().Err(err).Str("account", a.ID).Msg("webhook provisioning failed; retried at the next round")
+			}
+		}
+	}
+	round()
+	t := time.NewTicker(provisionEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			round()
+		}
+	}
+}
+
+// unprovision frees an unlinked account's webhook slot in Gladly, with the account's own
+// credentials (its runtime is being dropped).
+func unprovision(ctx context.Context, p *provision.Provisioner, logger zerolog.Logger, a accounts.Account) {
+	if p == nil {
+		return
+	}
+	c, err := gladly.NewClient(a.GladlyBaseURL, gladly.WithBasicAuth(a.Username, a.APIToken))
+	if err == nil {
+		err = p.Remove(ctx, provisionAccount(a, c))
+	}
+	if err != nil {
+		logger.Warn().Err(err).Str("account", a.ID).Msg("webhook provisioning: the unlinked account's webhook could not be removed")
+	}
+}
+
+func provisionAccount(a accounts.Account, c *gladly.Client) provision.Account {
+	return provision.Account{ID: a.ID, Client: c,
+		Credentials: gladly.WebhookCredentials{Username: a.WebhookUsername, Password: a.WebhookPassword}}
+}
+
+// tenantSink delivers backfilled events down the account's webhook path (provision.Sink).
+type tenantSink struct{ reg *tenant.Registry }
+
+func (s tenantSink) Deliver(ctx context.Context, accountID string, ev *gladly.Event) error {
+	rt, err := s.reg.Get(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	return rt.Receiver.Deliver(ctx, accountID, ev)
 }

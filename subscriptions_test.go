@@ -17,6 +17,7 @@ import (
 	"github.com/gladgraph/gladgraph/auth"
 	"github.com/gladgraph/gladgraph/config"
 	"github.com/gladgraph/gladgraph/edge"
+	"github.com/gladgraph/gladgraph/eventbus"
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
 	"github.com/gladgraph/gladgraph/loaders/redistest"
@@ -257,4 +258,83 @@ func keyID(t *testing.T, key string) string {
 		t.Fatalf("not an API key")
 	}
 	return id
+}
+
+// TestServerProvisionsItsWebhook: with an https PUBLIC_URL the server registers one webhook per
+// account in Gladly once it listens (answering Gladly's PING), and a change made in Gladly then
+// reaches a subscriber through it.
+func TestServerProvisionsItsWebhook(t *testing.T) {
+	t.Parallel()
+	hs := httptest.NewUnstartedServer(http.NotFoundHandler())
+	hs.StartTLS()
+	t.Cleanup(hs.Close)
+	fake := gladlytest.NewServer(t, gladlytest.WithoutRateLimit(), gladlytest.WithWebhookClient(hs.Client()))
+	cfg, err := config.Load(nil, envOf(map[string]string{
+		"GLADLY_BASE_URL": fake.URL, "GLADLY_USERNAME": fake.Username, "GLADLY_API_TOKEN": fake.Token,
+		"PUBLIC_URL": hs.URL, "LOG_FORMAT": "json",
+	}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(logs.String())
+		}
+	})
+	s, err := newServer(cfg, edge.NewLogger(logs, "json", zerolog.InfoLevel), buildLayers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.close)
+	hs.Config.Handler = s.handler
+	if s.listening == nil {
+		t.Fatal("no provisioning with an https PUBLIC_URL")
+	}
+	go s.listening(t.Context())
+
+	client, err := gladly.NewClient(fake.URL, gladly.WithBasicAuth(fake.Username, fake.Token), gladly.WithRateLimit(gladly.Unlimited{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ours []*gladly.Webhook
+	for len(ours) == 0 {
+		hooks, _, err := client.Webhooks.List(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range hooks {
+			if h.URL == hs.URL+"/webhooks/gladly/default" {
+				ours = append(ours, h)
+			}
+		}
+		select {
+		case <-t.Context().Done():
+			t.Fatal("no webhook provisioned")
+		case <-time.After(10 * time.Millisecond):
+		}
+		if strings.Contains(logs.String(), "webhook provisioning failed") {
+			t.Fatal("provisioning failed")
+		}
+	}
+	if len(ours) != 1 || !ours[0].Enabled || !ours[0].HasCredentials {
+		t.Fatalf("webhooks %+v, want one enabled with credentials", ours)
+	}
+
+	sub, err := s.events.Subscribe(t.Context(), "default", "", eventbus.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamed := "Ada Provisioned"
+	if _, err := client.Customers.Update(t.Context(), gladlytest.DemoCustomerID, &gladly.UpdateCustomerRequest{Name: &renamed}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case d := <-sub.C:
+		if d.Event.Type != gladly.EventCustomerProfileUpdated {
+			t.Errorf("event %s, want %s", d.Event.Type, gladly.EventCustomerProfileUpdated)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Gladly's delivery through the provisioned webhook never reached the bus")
+	}
 }
