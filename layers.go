@@ -8,11 +8,14 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
+	"github.com/gladgraph/gladgraph/auth"
 	"github.com/gladgraph/gladgraph/config"
+	"github.com/gladgraph/gladgraph/eventbus"
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/gqlhttp"
 	"github.com/gladgraph/gladgraph/graph"
 	"github.com/gladgraph/gladgraph/loaders"
+	"github.com/gladgraph/gladgraph/mcp/stdio"
 	"github.com/gladgraph/gladgraph/media"
 	"github.com/gladgraph/gladgraph/telemetry"
 	"github.com/gladgraph/gladgraph/tenant"
@@ -32,6 +35,10 @@ type Backend struct {
 	Tenants     *tenant.Registry      // the linked accounts' runtimes
 	// Operations counts GraphQL operations and their error codes (mounted on the GraphQL handler).
 	Operations graphql.HandlerExtension
+	// Events carries Gladly's events to subscriptions; Authn authenticates WebSocket
+	// connections from their connection_init payload.
+	Events *eventbus.Bus
+	Authn  *auth.Authenticator
 }
 
 // Layers are the parts built elsewhere (gqlhttp/, graph/, loaders/) that the server mounts.
@@ -79,6 +86,15 @@ func buildLayers(b *Backend) (Layers, error) {
 		CSRFPrevention:   true,
 		Access:           graph.NewAccess(graph.AccessOptions{RouterSecretSet: cfg.Auth.RouterSecret != ""}),
 		Extensions:       exts,
+		Events:           b.Events,
+		Subscriptions:    gqlhttp.Subscriptions{Loaders: tenant.Loaders{}, Init: tenant.WebSocketInit(b.Authn, b.Tenants)},
 	})
 	return Layers{GraphQL: h, Invalidator: b.Invalidator, Close: closeAPQ}, nil
+}
+
+// stdioLayers is buildLayers for `gladgraph mcp`, which builds its parts without listening.
+func stdioLayers(p stdio.Parts) (http.Handler, func(), error) {
+	l, err := buildLayers(&Backend{Config: p.Config, Logger: p.Logger, Redis: p.Redis, Metrics: p.Metrics,
+		Tenants: p.Tenants, Gladly: p.Gladly, Media: p.Media, Invalidator: p.Invalidator})
+	return l.GraphQL, l.Close, err
 }

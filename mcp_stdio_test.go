@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -17,13 +16,6 @@ import (
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
 	"github.com/gladgraph/gladgraph/mcp/stdio"
 )
-
-// stdioLayers is what main hands `gladgraph mcp`: buildLayers over the parts it opened.
-func stdioLayers(p stdio.Parts) (http.Handler, func(), error) {
-	l, err := buildLayers(&Backend{Config: p.Config, Logger: p.Logger, Redis: p.Redis, Metrics: p.Metrics,
-		Tenants: p.Tenants, Gladly: p.Gladly, Media: p.Media, Invalidator: p.Invalidator})
-	return l.GraphQL, l.Close, err
-}
 
 // stdioRun is `gladgraph mcp` with env, its stdin and stdout two pipes (newline-delimited
 // JSON-RPC, as a desktop client drives it) and its stderr collected.

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
 	"github.com/rs/zerolog"
 
+	"github.com/gladgraph/gladgraph/accounts"
 	"github.com/gladgraph/gladgraph/accounts/admin"
 	"github.com/gladgraph/gladgraph/auth"
 	"github.com/gladgraph/gladgraph/config"
@@ -27,7 +29,7 @@ func routes(rt *edge.Router, cfg *config.Config, logger zerolog.Logger, l Layers
 		return auth.WithClientAddress(auth.MarkRouter(cfg.Auth.RouterSecret, acc.Authn.Middleware(tenant.Middleware(acc.Registry, next), opts...)))
 	}
 	gql := http.MaxBytesHandler(edge.WithTimeout(cfg.Limits.RequestTimeout, l.GraphQL), cfg.Limits.MaxBodyBytes)
-	rt.Handle("/graphql", "/graphql", ide.GraphQLOrIDE(page, onAccount(gql)))
+	rt.Handle("/graphql", "/graphql", ide.GraphQLOrIDE(page, tenant.WithSubscriptions(cfg, acc, l.GraphQL, onAccount, onAccount(gql))))
 	rt.Handle("GET /{$}", "/", page)
 	rt.Handle("GET /ide/", "/ide/", page) // the page's scripts and styles
 	rt.Handle("GET /graphiql/", "/graphiql/", ide.Handler(ide.Options{Endpoint: "../graphql", Title: "gladgraph"}))
@@ -51,13 +53,16 @@ func routes(rt *edge.Router, cfg *config.Config, logger zerolog.Logger, l Layers
 	rt.Handle("GET "+mcp.WellKnownResourcePath, mcp.WellKnownResourcePath, meta)
 
 	adminAPI := acc.Authn.AdminMiddleware(admin.New(admin.Config{Store: acc.Store, Logger: logger.With().Str("component", "admin").Logger(),
-		OnUnlink: acc.Unlinked}))
+		OnUnlink: func(ctx context.Context, a accounts.Account) {
+			tenant.Unprovision(ctx, tenant.NewProvisioner(cfg, logger, acc), logger, a)
+			acc.Unlinked(ctx, a)
+		}}))
 	rt.Handle("/admin/accounts", "/admin/accounts", adminAPI)
 	rt.Handle("/admin/accounts/", "/admin/accounts/", adminAPI)
 
 	if def := acc.Default; def != nil && cfg.WebhooksEnabled() {
 		// The route of the single account configured by WEBHOOK_* (before accounts existed).
-		rt.Handle("POST /webhooks/gladly", "/webhooks/gladly", webhooks.NewReceiver(cfg, def.Seen, l.Invalidator, m))
+		rt.Handle("POST /webhooks/gladly", "/webhooks/gladly", webhooks.NewReceiver(cfg, def.Seen, l.Invalidator, m, webhooks.WithPublisher(def.ID, acc.Events)))
 	} else {
 		// No credentials configured: the receiver does not exist rather than accept anyone.
 		rt.Handle("/webhooks/gladly", "/webhooks/gladly", http.NotFoundHandler())

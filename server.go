@@ -11,23 +11,20 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
-	"sync"
 	"syscall"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
 	"github.com/gladgraph/gladgraph/accounts"
-	"github.com/gladgraph/gladgraph/auth"
 	"github.com/gladgraph/gladgraph/buildinfo"
 	"github.com/gladgraph/gladgraph/config"
 	"github.com/gladgraph/gladgraph/demo"
 	"github.com/gladgraph/gladgraph/edge"
+	"github.com/gladgraph/gladgraph/eventbus"
 	"github.com/gladgraph/gladgraph/guard"
 	"github.com/gladgraph/gladgraph/health"
 	"github.com/gladgraph/gladgraph/mcp/stdio"
@@ -46,34 +43,21 @@ func main() {
 	case len(args) > 0 && (args[0] == "accounts" || args[0] == "api-keys"):
 		err = tenant.RunAccountsCLI(ctx, args, os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	case len(args) > 0 && args[0] == "mcp": // the MCP tools on stdin/stdout, logs on stderr
-		err = stdio.Run(ctx, args[1:], os.Getenv, os.Stderr, func(p stdio.Parts) (http.Handler, func(), error) {
-			l, err := buildLayers(&Backend{Config: p.Config, Logger: p.Logger, Redis: p.Redis, Metrics: p.Metrics,
-				Tenants: p.Tenants, Gladly: p.Gladly, Media: p.Media, Invalidator: p.Invalidator})
-			return l.GraphQL, l.Close, err
-		})
+		err = stdio.Run(ctx, args[1:], os.Getenv, os.Stderr, stdioLayers)
 	default:
 		err = run(ctx, args, os.Getenv, os.Stdout, func(h *runHooks) { h.environ, h.stderr = os.Environ(), os.Stderr })
 	}
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return
-		}
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(os.Stderr, "gladgraph:", err)
-		var ce *config.Error
-		if errors.As(err, &ce) {
-			os.Exit(2)
-		}
-		os.Exit(1)
+		os.Exit(config.ExitCode(err))
 	}
 }
 
-// run serves until ctx ends, then drains. Configuration comes from args and getenv; logs go to
-// stdout. main adds the process's environment (unknown GLADLY_*/GLADGRAPH_* variables are refused)
-// and stderr (the demo's banner).
+// run serves until ctx ends, then drains; logs go to stdout. main adds the process's environment
+// (unknown GLADLY_*/GLADGRAPH_* variables are refused) and stderr (the demo's banner).
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, with ...func(*runHooks)) error {
 	hooks := runHooks{
-		// go-redis logs through one process-wide logger; tests leave it alone.
-		logger: func(l zerolog.Logger) { redisLoggerOnce.Do(func() { redis.SetLogger(edge.NewRedisLogger(l)) }) },
+		logger: edge.SetRedisLogger, // go-redis logs through one process-wide logger; tests leave it alone
 	}
 	for _, f := range with {
 		f(&hooks)
@@ -116,12 +100,11 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		demo.Banner(hooks.stderr)
 	}
 
-	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	ln, err := edge.Listen(cfg.ListenAddr, cfg.Guards.MaxConnections)
 	if err != nil {
-		return fmt.Errorf("listen on %s (LISTEN_ADDR): %w", cfg.ListenAddr, err)
+		return err
 	}
 	defer ln.Close()
-	ln = guard.LimitListener(ln, cfg.Guards.MaxConnections) // over it: 503 and close, never a hang
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = config.DefaultPublicURL(ln.Addr())
 	}
@@ -132,8 +115,10 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	defer s.close()
 
-	// The listener is open: say so before serving, so "listening" precedes any access line.
 	logger.Info().Str("addr", ln.Addr().String()).Str("graphql", cfg.PublicURL+"/graphql").Msg("listening")
+	if s.listening != nil {
+		go s.listening(ctx)
+	}
 	if hooks.listening != nil {
 		hooks.listening(ln.Addr().String())
 	}
@@ -141,6 +126,9 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		Delay: cfg.Limits.ShutdownDelay, Timeout: cfg.Limits.ShutdownTimeout, DelayOver: hooks.delayOver,
 		Started: func() {
 			s.health.Drain()
+			if s.events != nil {
+				s.events.Close() // subscribers told to reconnect (SHUTTING_DOWN) while others still serve
+			}
 			if hooks.draining != nil {
 				hooks.draining()
 			}
@@ -148,13 +136,13 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	})
 }
 
-var redisLoggerOnce sync.Once
-
 // server is everything run builds besides the listener.
 type server struct {
-	handler http.Handler
-	health  *health.Checker
-	close   func()
+	handler   http.Handler
+	health    *health.Checker
+	close     func()
+	events    *eventbus.Bus             // ended before the drain: clients resubscribe elsewhere
+	listening func(ctx context.Context) // runs once the server accepts connections (provisioning)
 }
 
 func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (Layers, error)) (*server, error) {
@@ -172,27 +160,16 @@ func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (
 	}()
 	m := metrics.New()
 	m.Registry().MustRegister(buildinfo.Read().Collector()) // gladgraph_build_info
+	loopback := &demo.Loopback{}                            // the demo's webhooks, delivered in process
 	var initial []accounts.NewAccount                       // the accounts of a deployment without DATABASE_URL
 	if cfg.Demo() {
-		fakes, demoAccounts, err := demo.StartAccounts(cfg.DemoFaults, cfg.GladlyRateLimit)
+		fakes, demoAccounts, err := demo.Boot(cfg, logger, loopback)
 		if err != nil {
 			return nil, err
 		}
-		closers = append(closers, fakes.Close)
-		demo.LogStarted(logger, cfg, fakes.First)
-		initial = demoAccounts
+		closers, initial = append(closers, fakes.Close), demoAccounts
 	}
-	cfg.LogCache(logger)
-	if cfg.Demo() {
-		demo.LogOpen(logger, cfg.PublicURL)
-	}
-	if cfg.MediaKeyGenerated {
-		logger.Warn().Msg("MEDIA_SIGNING_KEY is not set: media URLs are signed with a random key of this process; they stop working at restart and on other replicas")
-	}
-	if cfg.Auth.Mode == auth.ModeNone {
-		logger.Warn().Msg("AUTH_MODE=none: every caller acts on the one account with every scope; only run this behind a gateway that authenticates")
-	}
-	logger.Info().Object("config", cfg).Msg("configuration")
+	cfg.LogStart(logger)
 
 	rdb, err := cfg.RedisClient()
 	if err != nil {
@@ -209,7 +186,8 @@ func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (
 		return nil, err
 	}
 
-	b := &Backend{Config: cfg, Logger: logger, Redis: rdb, Metrics: m.Registry(), Operations: m.Operations(), Tenants: acc.Registry}
+	b := &Backend{Config: cfg, Logger: logger, Redis: rdb, Metrics: m.Registry(), Operations: m.Operations(), Tenants: acc.Registry,
+		Events: acc.Events, Authn: acc.Authn}
 	if def := acc.Default; def != nil {
 		b.Gladly, b.Media, b.Invalidator = def.Gladly, def.Media, def.Store
 	}
@@ -224,22 +202,24 @@ func newServer(cfg *config.Config, logger zerolog.Logger, build func(*Backend) (
 		return nil, errors.New("build the GraphQL layer: it gave no GraphQL handler or no invalidator")
 	}
 
-	var org health.OrganizationGetter
-	if def := acc.Default; def != nil {
-		org = def.Gladly.Organization
-	}
-	var hopts []health.Option
-	if pg, isPG := acc.Store.(*accounts.PGStore); isPG {
-		hopts = append(hopts, health.WithAccountsStore(pg.Pool().Ping))
-	}
-	h := health.New(rdb, org, hopts...)
+	h := acc.Health(rdb)
 	rt := edge.NewRouter(m, cfg.Limits.RequestTimeout+5*time.Second)
 	if err := routes(rt, cfg, logger, layers, h, m, acc); err != nil {
 		return nil, err
 	}
 
+	handler := rt.Handler(logger)
+	if cfg.Demo() {
+		loopback.Serve(handler)
+		tenant.ProvisionDemo(logger, acc)
+	}
+	var listening func(context.Context)
+	if p := tenant.NewProvisioner(cfg, logger, acc); p != nil {
+		listening = func(ctx context.Context) { tenant.ProvisionAccounts(ctx, p, logger, acc) }
+	}
 	ok = true
 	// Outermost: the guards (Host, CORS, in-flight), then the request's span, which covers the
 	// access line that logs its trace id.
-	return &server{handler: guard.Chain(guard.Settings{Hosts: cfg.HostsAllowed(), CORSOrigins: cfg.Guards.CORSOrigins, MaxInFlight: cfg.Guards.MaxInFlight}, telemetry.Middleware(rt.Handler(logger))), health: h, close: closeAll}, nil
+	guarded := guard.Chain(guard.Settings{Hosts: cfg.HostsAllowed(), CORSOrigins: cfg.Guards.CORSOrigins, MaxInFlight: cfg.Guards.MaxInFlight}, telemetry.Middleware(handler))
+	return &server{handler: guarded, health: h, close: closeAll, events: acc.Events, listening: listening}, nil
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"crypto/rand"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -79,6 +80,8 @@ type Config struct {
 	MCPAllowedOrigins []string
 	// Guards: ALLOWED_HOSTS, CORS_ALLOWED_ORIGINS, MAX_IN_FLIGHT, MAX_CONNECTIONS (guards.go).
 	Guards Guards
+	// Subscriptions bound the GraphQL subscriptions (config/subscriptions.go).
+	Subscriptions Subscriptions
 }
 
 // CacheTTLs are the response cache's lifetimes by class of data. Zero disables caching of
@@ -140,10 +143,11 @@ func defaultConfig() Config {
 			Answer:       5 * time.Minute,
 			NotFound:     10 * time.Second,
 		},
-		LogLevel:    zerolog.InfoLevel,
-		LogFormat:   "auto",
-		MediaURLTTL: 15 * time.Minute,
-		Guards:      Guards{MaxInFlight: 1000, MaxConnections: 4096},
+		LogLevel:      zerolog.InfoLevel,
+		LogFormat:     "auto",
+		MediaURLTTL:   15 * time.Minute,
+		Guards:        Guards{MaxInFlight: 1000, MaxConnections: 4096},
+		Subscriptions: defaultSubscriptions(),
 		Limits: Limits{
 			MaxQueryComplexity:        100000,
 			MaxQueryDepth:             15,
@@ -425,5 +429,15 @@ func (c *Config) fields() [][2]string {
 		{"MCP_ALLOWED_ORIGINS", strings.Join(c.MCPAllowedOrigins, ",")},
 	}
 	fields = append(fields, c.guardFields()...)
+	fields = append(fields, c.Subscriptions.fields()...)
 	return fields
+}
+
+// ExitCode is the process's exit status for an error of run: 2 for a configuration error, else 1.
+func ExitCode(err error) int {
+	var ce *Error
+	if errors.As(err, &ce) {
+		return 2
+	}
+	return 1
 }

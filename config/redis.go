@@ -182,3 +182,16 @@ func (c *Config) LogCache(logger zerolog.Logger) {
 func RedisClientFromURL(raw string) (redis.UniversalClient, error) {
 	return (&Config{RedisURL: raw}).RedisClient()
 }
+
+// LogStart logs, once at start, where the cache lives, the warnings a deployment must not miss,
+// and the configuration itself (secrets shown as set or unset only).
+func (c *Config) LogStart(logger zerolog.Logger) {
+	c.LogCache(logger)
+	if c.MediaKeyGenerated {
+		logger.Warn().Msg("MEDIA_SIGNING_KEY is not set: media URLs are signed with a random key of this process; they stop working at restart and on other replicas")
+	}
+	if c.Auth.Mode == "none" {
+		logger.Warn().Msg("AUTH_MODE=none: every caller acts on the one account with every scope; only run this behind a gateway that authenticates")
+	}
+	logger.Info().Object("config", c).Msg("configuration")
+}

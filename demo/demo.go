@@ -15,8 +15,8 @@ import (
 // GLADLY_DEMO_FAULTS and the organization's rate limit (GLADLY_RATE_LIMIT, Gladly's 10 per second
 // by default), so the demo meets the same 429s a real organization would — and one with a raised
 // limit can be simulated. The caller closes it.
-func Start(f config.DemoFaults, perSecond int) (*gladlytest.Server, error) {
-	srv, err := gladlytest.Start(append(f.Options(), gladlytest.WithRateLimit(perSecond))...)
+func Start(f config.DemoFaults, perSecond int, opts ...gladlytest.Option) (*gladlytest.Server, error) {
+	srv, err := gladlytest.Start(append(append(f.Options(), gladlytest.WithRateLimit(perSecond)), opts...)...)
 	if err != nil {
 		return nil, fmt.Errorf("start the demo's fake Gladly: %w", err)
 	}
@@ -59,12 +59,12 @@ func (f *Fakes) Close() {
 
 // StartAccounts starts both organizations: the first with the demo fixture (Ada Lovelace) and
 // GLADLY_DEMO_FAULTS, the second another organization's data.
-func StartAccounts(f config.DemoFaults, perSecond int) (*Fakes, []accounts.NewAccount, error) {
-	first, err := Start(f, perSecond)
+func StartAccounts(f config.DemoFaults, perSecond int, opts ...gladlytest.Option) (*Fakes, []accounts.NewAccount, error) {
+	first, err := Start(f, perSecond, opts...)
 	if err != nil {
 		return nil, nil, err
 	}
-	second, err := gladlytest.Start(append(secondOrganization(), gladlytest.WithRateLimit(perSecond))...)
+	second, err := gladlytest.Start(append(append(secondOrganization(), gladlytest.WithRateLimit(perSecond)), opts...)...)
 	if err != nil {
 		first.Close()
 		return nil, nil, fmt.Errorf("start the demo's second fake Gladly: %w", err)
@@ -98,4 +98,16 @@ func Banner(w io.Writer) {
 ################################################################################
 
 `)
+}
+
+// Boot starts the demo's two organizations with their webhooks delivered in process (through
+// loopback, which the server points at its handler once built) and logs where to look.
+func Boot(cfg *config.Config, logger zerolog.Logger, loopback *Loopback) (*Fakes, []accounts.NewAccount, error) {
+	fakes, demoAccounts, err := StartAccounts(cfg.DemoFaults, cfg.GladlyRateLimit, gladlytest.WithWebhookClient(loopback.Client()))
+	if err != nil {
+		return nil, nil, err
+	}
+	LogStarted(logger, cfg, fakes.First)
+	LogOpen(logger, cfg.PublicURL)
+	return fakes, demoAccounts, nil
 }

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 )
 
@@ -64,4 +65,12 @@ func (r *redisLogger) Printf(_ context.Context, format string, v ...any) {
 		e = e.Int("suppressed", suppressed).Dur("suppressed_over", r.every)
 	}
 	e.Msg(fmt.Sprintf(format, v...))
+}
+
+var redisLoggerOnce sync.Once
+
+// SetRedisLogger sends go-redis's own log lines (one process-wide logger) to l, throttled; the
+// first call wins.
+func SetRedisLogger(l zerolog.Logger) {
+	redisLoggerOnce.Do(func() { redis.SetLogger(NewRedisLogger(l)) })
 }

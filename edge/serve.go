@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/gladgraph/gladgraph/guard"
 )
 
 // Drain is how the server stops: readiness fails first, requests keep being served for Delay
@@ -63,4 +65,14 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, readTimeout tim
 	}
 	logger.Info().Msg("stopped")
 	return nil
+}
+
+// Listen opens the server's listener, holding at most maxConns connections at once (over it a
+// new one is answered 503 and closed, never left hanging; 0: no bound).
+func Listen(addr string, maxConns int) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s (LISTEN_ADDR): %w", addr, err)
+	}
+	return guard.LimitListener(ln, maxConns), nil
 }

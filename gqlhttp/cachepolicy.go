@@ -87,7 +87,6 @@ func (w *cacheControlWriter) Unwrap() http.ResponseWriter { return w.ResponseWri
 // Flush passes flushes through (streamed responses).
 func (w *cacheControlWriter) Flush() {
 	w.setHeader()
-	if f, ok := w.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
+	// Through the edge's wrappers, which unwrap rather than implement Flusher.
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
 }

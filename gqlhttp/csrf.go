@@ -3,6 +3,7 @@ package gqlhttp
 import (
 	"mime"
 	"net/http"
+	"strings"
 )
 
 // csrfPrevention refuses requests a browser could send cross-site without a preflight — GETs and
@@ -11,7 +12,8 @@ import (
 // not be triggerable by a form or an image tag on another site.
 func csrfPrevention(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodOptions || !needsPreflightHeader(r) || r.Header.Get("X-Apollo-Operation-Name") != "" || r.Header.Get("Apollo-Require-Preflight") != "" {
+		// A WebSocket upgrade is a GET no form can send; its Origin is checked at the upgrade.
+		if r.Method == http.MethodOptions || !needsPreflightHeader(r) || strings.EqualFold(r.Header.Get("Upgrade"), "websocket") || r.Header.Get("X-Apollo-Operation-Name") != "" || r.Header.Get("Apollo-Require-Preflight") != "" {
 			next.ServeHTTP(w, r)
 			return
 		}

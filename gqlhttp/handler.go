@@ -56,6 +56,11 @@ type Config struct {
 	// Extensions are mounted after gladgraph's own, around the response (e.g. the operation
 	// cache, which serves a repeated query before execution).
 	Extensions []graphql.HandlerExtension
+	// Events serves the Subscription fields over WebSocket and SSE (NewHandler only); nil
+	// leaves both transports out and the fields refuse.
+	Events graph.EventSource
+	// Subscriptions configure those transports.
+	Subscriptions Subscriptions
 }
 
 func (cfg Config) graph() graph.Config {
@@ -65,11 +70,24 @@ func (cfg Config) graph() graph.Config {
 // NewHandler returns the GraphQL-over-HTTP handler: POST, and GET for queries, with a fresh set of
 // loaders per request.
 func NewHandler(cfg Config) http.Handler {
-	es := graph.NewExecutableSchema(cfg.graph())
+	gc := cfg.graph()
+	gc.Events = cfg.Events
+	es := graph.NewExecutableSchema(gc)
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
+	if cfg.Events != nil {
+		srv.AddTransport(cfg.Subscriptions.websocket())
+		srv.AddTransport(transport.SSE{}) // before httpTransport, which takes every other POST
+	}
 	srv.AddTransport(httpTransport{}) // GET and POST as GraphQL over HTTP says (see transport.go)
 	configure(srv, cfg, es.Schema())
+	if cfg.Events != nil {
+		var src graph.LoaderSource = cfg.Subscriptions.Loaders
+		if src == nil {
+			src = cfg.Loaders
+		}
+		srv.Use(graph.SubscriptionEvents{Loaders: src})
+	}
 	var inner http.Handler = srv
 	if cfg.Loaders != nil {
 		inner = cfg.Loaders.Middleware(srv)

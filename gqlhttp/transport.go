@@ -81,6 +81,10 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		writeRequestError(w, media, http.StatusMethodNotAllowed, "GET requests may only run queries; send "+string(opCtx.Operation.Operation)+" operations with POST", "BAD_REQUEST")
 		return
 	}
+	if opCtx.Operation.Operation == ast.Subscription {
+		writeRequestError(w, media, http.StatusBadRequest, errSubscriptionOverHTTP.Error(), "BAD_REQUEST")
+		return
+	}
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
 	writeJSONResponse(w, media, http.StatusOK, responses(ctx))
 }

@@ -120,10 +120,13 @@ func classify(err error) (code, msg string, ext map[string]any) {
 		rec  *gladly.InvalidRecordError
 		big  *gladly.ResponseTooLargeError
 		mine *loaders.CallerRateLimitError
+		ce   *codedError
 	)
 	switch {
 	case errors.As(err, &acc):
 		return acc.code, acc.msg, nil
+	case errors.As(err, &ce):
+		return ce.code, ce.msg, ce.ext
 	case errors.As(err, &in):
 		return CodeInternal, "internal error", nil
 	case errors.As(err, &bad):

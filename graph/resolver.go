@@ -22,6 +22,8 @@ type Config struct {
 	// Access enforces the schema's @requiresScopes for the caller in each request's context
 	// (see NewAccess); nil enforces nothing (tests of the resolvers alone).
 	Access *Access
+	// Events serves the Subscription fields (see WithEvents); nil refuses them.
+	Events EventSource
 }
 
 // NewResolver returns the root resolver.
@@ -30,7 +32,7 @@ func NewResolver(cfg Config) *Resolver {
 	if now == nil {
 		now = time.Now
 	}
-	return &Resolver{Gladly: cfg.Gladly, Media: cfg.Media, Log: cfg.Log, access: cfg.Access, now: now}
+	return &Resolver{Gladly: cfg.Gladly, Media: cfg.Media, Log: cfg.Log, access: cfg.Access, now: now, events: cfg.Events}
 }
 
 // Resolver holds what every resolver needs. Per-request state (the loaders) comes from the
@@ -42,6 +44,7 @@ type Resolver struct {
 	// access enforces @requiresScopes; nil (tests of the resolvers alone) allows everything.
 	access *Access
 	now    func() time.Time
+	events EventSource // see WithEvents
 }
 
 // gladly is the client of the request's account: the one its loaders read through (see

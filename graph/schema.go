@@ -39,7 +39,8 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 // anything, pagination arguments out of range and _entities representations no finder could take.
 func CheckArguments(schema *ast.Schema) graphql.FieldMiddleware {
 	return func(ctx context.Context, next graphql.Resolver) (any, error) {
-		if fc := graphql.GetFieldContext(ctx); fc != nil && len(fc.Args) > 0 {
+		// A Subscription field's `after` is an event cursor (eventbus.ParseCursor), not a page's.
+		if fc := graphql.GetFieldContext(ctx); fc != nil && len(fc.Args) > 0 && fc.Object != "Subscription" {
 			if err := model.CheckPageArgs(fc.Args); err != nil {
 				return nil, err
 			}

@@ -82,6 +82,7 @@ var domainFiles = []string{
 	"directory.graphqls",
 	"federation.graphqls",
 	"knowledge.graphqls",
+	"subscriptions.graphqls",
 	"ticketing.graphqls",
 }
 

@@ -13,6 +13,8 @@ import (
 	"github.com/gladgraph/gladgraph/caller"
 	"github.com/gladgraph/gladgraph/config"
 	"github.com/gladgraph/gladgraph/demo"
+	"github.com/gladgraph/gladgraph/eventbus"
+	"github.com/gladgraph/gladgraph/health"
 	"github.com/gladgraph/gladgraph/metrics"
 )
 
@@ -27,6 +29,8 @@ type Accounts struct {
 
 	redis  redis.UniversalClient // the shared cache Unlinked purges; nil without Redis
 	logger zerolog.Logger
+	// Events carries Gladly's events from the webhook receivers to subscriptions (DESIGN.md §10).
+	Events *eventbus.Bus
 }
 
 // Open opens the accounts store (PostgreSQL with DATABASE_URL; else the one account of
@@ -58,7 +62,13 @@ func Open(cfg *config.Config, logger zerolog.Logger, rdb redis.UniversalClient, 
 		return l, fmt.Errorf("accounts store: %w", err)
 	}
 	closers = append(closers, l.Store.Close)
-	l.Registry = NewRegistry(l.Store, NewBuilder(Deps{Config: cfg, Logger: logger, Redis: rdb, Metrics: m}))
+	events, closeEvents, err := openEvents(cfg, logger, func() *Registry { return l.Registry })
+	if err != nil {
+		return l, fmt.Errorf("events: %w", err)
+	}
+	l.Events = events
+	closers = append(closers, closeEvents)
+	l.Registry = NewRegistry(l.Store, NewBuilder(Deps{Config: cfg, Logger: logger, Redis: rdb, Metrics: m, Events: events}))
 	closers = append(closers, l.Registry.Close)
 
 	list, err := l.Store.List(ctx)
@@ -98,4 +108,18 @@ func Open(cfg *config.Config, logger zerolog.Logger, rdb redis.UniversalClient, 
 		demo.LogAPIKeys(logger, keys)
 	}
 	return l, nil
+}
+
+// Health is the readiness checker of this replica: the accounts store when it is PostgreSQL
+// (failing it), Redis and the default account's Gladly (reported, not failing it).
+func (l *Accounts) Health(rdb redis.UniversalClient) *health.Checker {
+	var org health.OrganizationGetter
+	if l.Default != nil {
+		org = l.Default.Gladly.Organization
+	}
+	var opts []health.Option
+	if pg, ok := l.Store.(*accounts.PGStore); ok {
+		opts = append(opts, health.WithAccountsStore(pg.Pool().Ping))
+	}
+	return health.New(rdb, org, opts...)
 }

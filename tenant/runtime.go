@@ -42,6 +42,8 @@ type Runtime struct {
 	Seen webhooks.SeenSet
 	// Webhooks receives Gladly's deliveries on /webhooks/gladly/{accountId}.
 	Webhooks http.Handler
+	// Receiver is Webhooks, for events found outside a delivery (backfills: Deliver).
+	Receiver *webhooks.Receiver
 	// MediaHandler serves /media/{itemId} for URLs Media signed.
 	MediaHandler http.Handler
 	close        func()
@@ -60,6 +62,8 @@ type Deps struct {
 	Logger  zerolog.Logger
 	Redis   redis.UniversalClient // nil: in-process cache and limiter
 	Metrics *metrics.Metrics
+	// Events receives each account's new webhook events for its subscribers; nil: none.
+	Events webhooks.Publisher
 }
 
 // Builder builds runtimes (accounts.Builder); limiters are shared by organization host, as
@@ -124,8 +128,13 @@ func (b *Builder) Build(_ context.Context, a accounts.Account) (*Runtime, error)
 	rt.Loaders = loaders.NewFactory(client, rt.Store)
 	rt.Media = media.NewSigner(cfg.MediaSigningKey, a.ID+"|"+client.Tenant(), cfg.PublicURL, cfg.MediaURLTTL).WithAccount(a.ID)
 	rt.Seen = webhooks.NewSeenSet(b.deps.Redis, a.ID+"|"+client.Tenant())
-	rt.Webhooks = webhooks.NewAccountReceiver(webhooks.Credentials{Username: a.WebhookUsername, Password: a.WebhookPassword},
-		rt.Seen, rt.Store, b.deps.Metrics)
+	var opts []webhooks.Option
+	if b.deps.Events != nil {
+		opts = append(opts, webhooks.WithPublisher(a.ID, b.deps.Events))
+	}
+	rt.Receiver = webhooks.NewAccountReceiver(webhooks.Credentials{Username: a.WebhookUsername, Password: a.WebhookPassword},
+		rt.Seen, rt.Store, b.deps.Metrics, opts...)
+	rt.Webhooks = rt.Receiver
 	rt.MediaHandler = media.NewHandler(rt.Media, client.Items)
 	return rt, nil
 }

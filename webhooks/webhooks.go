@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/gladgraph/gladgraph/config"
+	"github.com/gladgraph/gladgraph/eventbus"
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/loaders"
 	"github.com/gladgraph/gladgraph/metrics"
@@ -24,14 +26,32 @@ const (
 	invalidateTimeout = 5 * time.Second
 )
 
-// receiver serves POST /webhooks/gladly: Gladly's event deliveries, which it
+// Receiver serves POST /webhooks/gladly: Gladly's event deliveries, which it
 // authenticates with Basic credentials and/or a static header (Gladly documents no signature).
-type receiver struct {
+type Receiver struct {
 	username, password      string
 	headerName, headerValue string
 	seen                    SeenSet
 	inv                     loaders.Invalidator
 	metrics                 *metrics.Metrics
+	// account and pub hand each new event to subscribers (WithPublisher); nil pub: none.
+	account string
+	pub     Publisher
+}
+
+// Publisher hands an event on to the account's subscribers on every replica: an *eventbus.Bus.
+type Publisher interface {
+	Publish(ctx context.Context, account string, ev *gladly.Event) (eventbus.Cursor, error)
+}
+
+// Option configures a Receiver.
+type Option func(*Receiver)
+
+// WithPublisher publishes each new event of the account to p after its invalidation, so that a
+// subscriber reading the event's objects never reads what the event made stale (package
+// eventbus). A failed publish is answered 503 and the delivery forgotten: Gladly retries it.
+func WithPublisher(account string, p Publisher) Option {
+	return func(r *Receiver) { r.account, r.pub = account, p }
 }
 
 // Credentials are what Gladly sends with each delivery: Basic credentials, a static header, or
@@ -53,26 +73,30 @@ func CredentialsOf(cfg *config.Config) Credentials {
 // NewReceiver returns the handler of POST /webhooks/gladly, authenticating deliveries with the
 // credentials of cfg (mount it only when cfg.WebhooksEnabled()), de-duplicating them through seen
 // and dropping what they made stale through inv.
-func NewReceiver(cfg *config.Config, seen SeenSet, inv loaders.Invalidator, m *metrics.Metrics) http.Handler {
-	return newReceiver(CredentialsOf(cfg), seen, inv, m)
+func NewReceiver(cfg *config.Config, seen SeenSet, inv loaders.Invalidator, m *metrics.Metrics, opts ...Option) *Receiver {
+	return newReceiver(CredentialsOf(cfg), seen, inv, m, opts...)
 }
 
 // NewAccountReceiver is NewReceiver for one linked account's route
 // (/webhooks/gladly/{accountId}), with that account's own credentials.
-func NewAccountReceiver(creds Credentials, seen SeenSet, inv loaders.Invalidator, m *metrics.Metrics) http.Handler {
-	return newReceiver(creds, seen, inv, m)
+func NewAccountReceiver(creds Credentials, seen SeenSet, inv loaders.Invalidator, m *metrics.Metrics, opts ...Option) *Receiver {
+	return newReceiver(creds, seen, inv, m, opts...)
 }
 
-func newReceiver(c Credentials, seen SeenSet, inv loaders.Invalidator, m *metrics.Metrics) *receiver {
-	return &receiver{
+func newReceiver(c Credentials, seen SeenSet, inv loaders.Invalidator, m *metrics.Metrics, opts ...Option) *Receiver {
+	r := &Receiver{
 		username: c.Username, password: c.Password,
 		headerName: c.HeaderName, headerValue: c.HeaderValue,
 		seen: seen, inv: inv, metrics: m,
 	}
+	for _, o := range opts {
+		o(r)
+	}
+	return r
 }
 
 // authorized checks every configured credential (Gladly sends all that the webhook was given).
-func (h *receiver) authorized(r *http.Request) bool {
+func (h *Receiver) authorized(r *http.Request) bool {
 	if h.username == "" && h.headerName == "" {
 		return false // no credentials: nobody is Gladly
 	}
@@ -97,7 +121,7 @@ func secretEqual(got, want string) bool {
 	return subtle.ConstantTimeCompare(g[:], w[:]) == 1
 }
 
-func (h *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (h *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	log := zerolog.Ctx(r.Context())
 	if !h.authorized(r) {
 		h.metrics.WebhookEvent("", "unauthorized")
@@ -132,12 +156,32 @@ func (h *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeOK(w)
 		return
 	}
+	if err := h.deliver(r.Context(), *log, ev); err != nil {
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "the event could not be handed on; retry later", http.StatusServiceUnavailable)
+		return
+	}
+	writeOK(w)
+}
+
+// Deliver takes an event found outside a delivery (a backfill from Gladly's Events API) down
+// the same path: dedupe, invalidate, publish. accountID must be the receiver's account.
+func (h *Receiver) Deliver(ctx context.Context, accountID string, ev *gladly.Event) error {
+	if h.pub != nil && accountID != h.account {
+		return fmt.Errorf("webhooks: an event of account %s given to the receiver of %s", accountID, h.account)
+	}
+	return h.deliver(ctx, *zerolog.Ctx(ctx), ev)
+}
+
+// deliver dedupes ev, invalidates what it made stale, then publishes it. Only a failed publish
+// is an error: the delivery is then forgotten so that Gladly's retry goes through again.
+func (h *Receiver) deliver(ctx context.Context, log zerolog.Logger, ev *gladly.Event) error {
 	l := log.With().Str("event_type", ev.Type).Str("event_id", ev.ID).Logger()
 	refs, known := loaders.EventRefs(ev)
 	if !known {
 		l.Warn().Int("refs", len(refs)).Msg("webhook: undocumented event type; invalidating the ids it names")
 	}
-	first, err := h.seen.MarkSeen(r.Context(), ev.ID)
+	first, err := h.seen.MarkSeen(ctx, ev.ID)
 	if err != nil {
 		// Invalidating twice is harmless; skipping an event is not.
 		l.Warn().Err(err).Msg("webhook: seen-set unavailable; processing the event")
@@ -146,32 +190,40 @@ func (h *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !first {
 		h.metrics.WebhookEvent(ev.Type, "duplicate")
 		l.Debug().Msg("webhook: event already processed")
-		writeOK(w)
-		return
+		return nil
 	}
-	if len(refs) == 0 {
-		h.metrics.WebhookEvent(ev.Type, "ignored")
-		l.Debug().Msg("webhook: event makes nothing stale")
-		writeOK(w)
-		return
+	outcome := "ignored"
+	if len(refs) > 0 {
+		outcome = "invalidated"
+		ictx, cancel := context.WithTimeout(ctx, invalidateTimeout)
+		err := h.inv.Invalidate(ictx, refs...)
+		cancel()
+		if err != nil {
+			// Answered 200 all the same: Gladly would retry a few times over an hour and then
+			// disable the webhook, which would stop invalidation for good; a failed invalidation
+			// only leaves entries to age out with their TTL. The id is forgotten so that a
+			// redelivery, should one come, tries again. Subscribers still get the event.
+			outcome = "invalidation_failed"
+			h.metrics.WebhookInvalidationFailed()
+			_ = h.seen.Forget(context.WithoutCancel(ctx), ev.ID)
+			l.Error().Err(err).Int("refs", len(refs)).Msg("webhook: cache invalidation failed; entries will expire with their TTL")
+		} else {
+			l.Debug().Int("refs", len(refs)).Msg("webhook: cache invalidated")
+		}
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), invalidateTimeout)
-	defer cancel()
-	if err := h.inv.Invalidate(ctx, refs...); err != nil {
-		// Answered 200 all the same: Gladly would retry a few times over an hour and then
-		// disable the webhook, which would stop invalidation for good; a failed invalidation
-		// only leaves entries to age out with their TTL. The id is forgotten so that a
-		// redelivery, should one come, tries again.
-		h.metrics.WebhookEvent(ev.Type, "invalidation_failed")
-		h.metrics.WebhookInvalidationFailed()
-		_ = h.seen.Forget(context.WithoutCancel(r.Context()), ev.ID)
-		l.Error().Err(err).Int("refs", len(refs)).Msg("webhook: cache invalidation failed; entries will expire with their TTL")
-		writeOK(w)
-		return
+	if h.pub != nil {
+		pctx, cancel := context.WithTimeout(ctx, invalidateTimeout)
+		_, err := h.pub.Publish(pctx, h.account, ev)
+		cancel()
+		if err != nil {
+			h.metrics.WebhookEvent(ev.Type, "publish_failed")
+			_ = h.seen.Forget(context.WithoutCancel(ctx), ev.ID)
+			l.Error().Err(err).Msg("webhook: the event could not be published to subscribers; answered 503 for Gladly to retry")
+			return err
+		}
 	}
-	h.metrics.WebhookEvent(ev.Type, "invalidated")
-	l.Debug().Int("refs", len(refs)).Msg("webhook: cache invalidated")
-	writeOK(w)
+	h.metrics.WebhookEvent(ev.Type, outcome)
+	return nil
 }
 
 func writeOK(w http.ResponseWriter) {

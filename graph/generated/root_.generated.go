@@ -27,25 +27,34 @@ type ResolverRoot interface {
 	Answer() AnswerResolver
 	AnswerContent() AnswerContentResolver
 	Assignee() AssigneeResolver
+	AutomationEvent() AutomationEventResolver
 	CallRecording() CallRecordingResolver
+	ChannelContactEvent() ChannelContactEventResolver
 	ChatMessageContent() ChatMessageContentResolver
 	Comment() CommentResolver
 	Contact() ContactResolver
+	ContactEvent() ContactEventResolver
 	Conversation() ConversationResolver
 	ConversationCustomAttribute() ConversationCustomAttributeResolver
+	ConversationEvent() ConversationEventResolver
 	ConversationItem() ConversationItemResolver
 	CustomAttribute() CustomAttributeResolver
 	Entity() EntityResolver
 	Event() EventResolver
 	ExportJob() ExportJobResolver
+	ExportJobEvent() ExportJobEventResolver
 	Group() GroupResolver
 	Mutation() MutationResolver
+	PaymentRequestEvent() PaymentRequestEventResolver
 	PublicAnswer() PublicAnswerResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 	Ticket() TicketResolver
+	TicketEvent() TicketEventResolver
 	Topic() TopicResolver
 	TopicChangeContent() TopicChangeContentResolver
 	User() UserResolver
+	UserEvent() UserEventResolver
 }
 
 type DirectiveRoot struct {
@@ -112,6 +121,19 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	AutomationEvent struct {
+		Contact      func(childComplexity int) int
+		Content      func(childComplexity int) int
+		Conversation func(childComplexity int) int
+		Cursor       func(childComplexity int) int
+		EventType    func(childComplexity int) int
+		GladlyType   func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Initiator    func(childComplexity int) int
+		SessionID    func(childComplexity int) int
+		Timestamp    func(childComplexity int) int
+	}
+
 	AutomationMenuItem struct {
 		ID    func(childComplexity int) int
 		Label func(childComplexity int) int
@@ -153,6 +175,25 @@ type ComplexityRoot struct {
 	CallRecordingPayload struct {
 		CallRecording func(childComplexity int) int
 		UserErrors    func(childComplexity int) int
+	}
+
+	ChannelContactEvent struct {
+		Assignee         func(childComplexity int) int
+		Channel          func(childComplexity int) int
+		ChannelContactID func(childComplexity int) int
+		Contact          func(childComplexity int) int
+		Content          func(childComplexity int) int
+		Conversation     func(childComplexity int) int
+		Cursor           func(childComplexity int) int
+		EventType        func(childComplexity int) int
+		GladlyType       func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Initiator        func(childComplexity int) int
+		Message          func(childComplexity int) int
+		Reason           func(childComplexity int) int
+		Status           func(childComplexity int) int
+		Timestamp        func(childComplexity int) int
+		User             func(childComplexity int) int
 	}
 
 	ChatMessageContent struct {
@@ -229,6 +270,19 @@ type ComplexityRoot struct {
 		Primary    func(childComplexity int) int
 	}
 
+	ContactEvent struct {
+		Contact         func(childComplexity int) int
+		ContactID       func(childComplexity int) int
+		Content         func(childComplexity int) int
+		Cursor          func(childComplexity int) int
+		EventType       func(childComplexity int) int
+		GladlyType      func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Initiator       func(childComplexity int) int
+		MergedContactID func(childComplexity int) int
+		Timestamp       func(childComplexity int) int
+	}
+
 	ContactPayload struct {
 		Contact    func(childComplexity int) int
 		UserErrors func(childComplexity int) int
@@ -282,6 +336,24 @@ type ComplexityRoot struct {
 	ConversationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ConversationEvent struct {
+		Assignee             func(childComplexity int) int
+		Contact              func(childComplexity int) int
+		Content              func(childComplexity int) int
+		Conversation         func(childComplexity int) int
+		Cursor               func(childComplexity int) int
+		CustomAttributeKey   func(childComplexity int) int
+		CustomAttributeValue func(childComplexity int) int
+		EventType            func(childComplexity int) int
+		GladlyType           func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		Initiator            func(childComplexity int) int
+		Note                 func(childComplexity int) int
+		Reason               func(childComplexity int) int
+		Timestamp            func(childComplexity int) int
+		Topic                func(childComplexity int) int
 	}
 
 	ConversationItem struct {
@@ -474,6 +546,17 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ExportJobEvent struct {
+		Content    func(childComplexity int) int
+		Cursor     func(childComplexity int) int
+		EventType  func(childComplexity int) int
+		ExportJob  func(childComplexity int) int
+		GladlyType func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Initiator  func(childComplexity int) int
+		Timestamp  func(childComplexity int) int
+	}
+
 	ExportJobParameters struct {
 		EndAt   func(childComplexity int) int
 		StartAt func(childComplexity int) int
@@ -606,6 +689,21 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PaymentRequestEvent struct {
+		Contact          func(childComplexity int) int
+		Content          func(childComplexity int) int
+		Conversation     func(childComplexity int) int
+		Cursor           func(childComplexity int) int
+		EventType        func(childComplexity int) int
+		GladlyType       func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Initiator        func(childComplexity int) int
+		NewStatus        func(childComplexity int) int
+		OldStatus        func(childComplexity int) int
+		PaymentRequestID func(childComplexity int) int
+		Timestamp        func(childComplexity int) int
+	}
+
 	PhoneCallContent struct {
 		AnsweredAt               func(childComplexity int) int
 		CompletedAt              func(childComplexity int) int
@@ -714,6 +812,18 @@ type ComplexityRoot struct {
 		To          func(childComplexity int) int
 	}
 
+	Subscription struct {
+		AutomationEvents     func(childComplexity int, types []model.GladlyEventType, conversationID *string, contactID *string, after *string) int
+		ChannelContactEvents func(childComplexity int, types []model.GladlyEventType, conversationID *string, contactID *string, after *string) int
+		ContactEvents        func(childComplexity int, types []model.GladlyEventType, contactID *string, after *string) int
+		ConversationEvents   func(childComplexity int, types []model.GladlyEventType, conversationID *string, contactID *string, after *string) int
+		Events               func(childComplexity int, types []model.GladlyEventType, contactID *string, conversationID *string, ticketID *string, userID *string, after *string) int
+		ExportJobEvents      func(childComplexity int, types []model.GladlyEventType, after *string) int
+		PaymentRequestEvents func(childComplexity int, types []model.GladlyEventType, conversationID *string, contactID *string, after *string) int
+		TicketEvents         func(childComplexity int, types []model.GladlyEventType, ticketID *string, contactID *string, after *string) int
+		UserEvents           func(childComplexity int, types []model.GladlyEventType, userID *string, after *string) int
+	}
+
 	TaskContent struct {
 		Assignee func(childComplexity int) int
 		Body     func(childComplexity int) int
@@ -746,6 +856,22 @@ type ComplexityRoot struct {
 	TicketEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	TicketEvent struct {
+		Assignee   func(childComplexity int) int
+		Comment    func(childComplexity int) int
+		Contact    func(childComplexity int) int
+		Content    func(childComplexity int) int
+		Cursor     func(childComplexity int) int
+		DueAt      func(childComplexity int) int
+		EventType  func(childComplexity int) int
+		Follower   func(childComplexity int) int
+		GladlyType func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Initiator  func(childComplexity int) int
+		Ticket     func(childComplexity int) int
+		Timestamp  func(childComplexity int) int
 	}
 
 	TicketPayload struct {
@@ -820,6 +946,19 @@ type ComplexityRoot struct {
 		Field   func(childComplexity int) int
 		Message func(childComplexity int) int
 		Meta    func(childComplexity int) int
+	}
+
+	UserEvent struct {
+		AvailableFor func(childComplexity int) int
+		Content      func(childComplexity int) int
+		Cursor       func(childComplexity int) int
+		EventType    func(childComplexity int) int
+		GladlyType   func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Initiator    func(childComplexity int) int
+		OccurredAt   func(childComplexity int) int
+		Timestamp    func(childComplexity int) int
+		User         func(childComplexity int) int
 	}
 
 	UserIdentityTokenPayload struct {
@@ -1129,6 +1268,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AudienceEdge.Node(childComplexity), true
 
+	case "AutomationEvent.contact":
+		if e.ComplexityRoot.AutomationEvent.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AutomationEvent.Contact(childComplexity), true
+	case "AutomationEvent.content":
+		if e.ComplexityRoot.AutomationEvent.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AutomationEvent.Content(childComplexity), true
+	case "AutomationEvent.conversation":
+		if e.ComplexityRoot.AutomationEvent.Conversation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AutomationEvent.Conversation(childComplexity), true
+	case "AutomationEvent.cursor":
+		if e.ComplexityRoot.AutomationEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AutomationEvent.Cursor(childComplexity), true
+	case "AutomationEvent.type":
+		if e.ComplexityRoot.AutomationEvent.EventType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AutomationEvent.EventType(childComplexity), true
+	case "AutomationEvent.gladlyType":
+		if e.ComplexityRoot.AutomationEvent.GladlyType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AutomationEvent.GladlyType(childComplexity), true
+	case "AutomationEvent.id":
+		if e.ComplexityRoot.AutomationEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AutomationEvent.ID(childComplexity), true
+	case "AutomationEvent.initiator":
+		if e.ComplexityRoot.AutomationEvent.Initiator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AutomationEvent.Initiator(childComplexity), true
+	case "AutomationEvent.sessionId":
+		if e.ComplexityRoot.AutomationEvent.SessionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AutomationEvent.SessionID(childComplexity), true
+	case "AutomationEvent.timestamp":
+		if e.ComplexityRoot.AutomationEvent.Timestamp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AutomationEvent.Timestamp(childComplexity), true
+
 	case "AutomationMenuItem.id":
 		if e.ComplexityRoot.AutomationMenuItem.ID == nil {
 			break
@@ -1284,6 +1484,103 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CallRecordingPayload.UserErrors(childComplexity), true
+
+	case "ChannelContactEvent.assignee":
+		if e.ComplexityRoot.ChannelContactEvent.Assignee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelContactEvent.Assignee(childComplexity), true
+	case "ChannelContactEvent.channel":
+		if e.ComplexityRoot.ChannelContactEvent.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelContactEvent.Channel(childComplexity), true
+	case "ChannelContactEvent.channelContactId":
+		if e.ComplexityRoot.ChannelContactEvent.ChannelContactID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelContactEvent.ChannelContactID(childComplexity), true
+	case "ChannelContactEvent.contact":
+		if e.ComplexityRoot.ChannelContactEvent.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelContactEvent.Contact(childComplexity), true
+	case "ChannelContactEvent.content":
+		if e.ComplexityRoot.ChannelContactEvent.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelContactEvent.Content(childComplexity), true
+	case "ChannelContactEvent.conversation":
+		if e.ComplexityRoot.ChannelContactEvent.Conversation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelContactEvent.Conversation(childComplexity), true
+	case "ChannelContactEvent.cursor":
+		if e.ComplexityRoot.ChannelContactEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelContactEvent.Cursor(childComplexity), true
+	case "ChannelContactEvent.type":
+		if e.ComplexityRoot.ChannelContactEvent.EventType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelContactEvent.EventType(childComplexity), true
+	case "ChannelContactEvent.gladlyType":
+		if e.ComplexityRoot.ChannelContactEvent.GladlyType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelContactEvent.GladlyType(childComplexity), true
+	case "ChannelContactEvent.id":
+		if e.ComplexityRoot.ChannelContactEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelContactEvent.ID(childComplexity), true
+	case "ChannelContactEvent.initiator":
+		if e.ComplexityRoot.ChannelContactEvent.Initiator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelContactEvent.Initiator(childComplexity), true
+	case "ChannelContactEvent.message":
+		if e.ComplexityRoot.ChannelContactEvent.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelContactEvent.Message(childComplexity), true
+	case "ChannelContactEvent.reason":
+		if e.ComplexityRoot.ChannelContactEvent.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelContactEvent.Reason(childComplexity), true
+	case "ChannelContactEvent.status":
+		if e.ComplexityRoot.ChannelContactEvent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelContactEvent.Status(childComplexity), true
+	case "ChannelContactEvent.timestamp":
+		if e.ComplexityRoot.ChannelContactEvent.Timestamp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelContactEvent.Timestamp(childComplexity), true
+	case "ChannelContactEvent.user":
+		if e.ComplexityRoot.ChannelContactEvent.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelContactEvent.User(childComplexity), true
 
 	case "ChatMessageContent.attachments":
 		if e.ComplexityRoot.ChatMessageContent.Attachments == nil {
@@ -1586,6 +1883,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ContactEmail.Primary(childComplexity), true
 
+	case "ContactEvent.contact":
+		if e.ComplexityRoot.ContactEvent.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEvent.Contact(childComplexity), true
+	case "ContactEvent.contactId":
+		if e.ComplexityRoot.ContactEvent.ContactID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEvent.ContactID(childComplexity), true
+	case "ContactEvent.content":
+		if e.ComplexityRoot.ContactEvent.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEvent.Content(childComplexity), true
+	case "ContactEvent.cursor":
+		if e.ComplexityRoot.ContactEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEvent.Cursor(childComplexity), true
+	case "ContactEvent.type":
+		if e.ComplexityRoot.ContactEvent.EventType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEvent.EventType(childComplexity), true
+	case "ContactEvent.gladlyType":
+		if e.ComplexityRoot.ContactEvent.GladlyType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEvent.GladlyType(childComplexity), true
+	case "ContactEvent.id":
+		if e.ComplexityRoot.ContactEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEvent.ID(childComplexity), true
+	case "ContactEvent.initiator":
+		if e.ComplexityRoot.ContactEvent.Initiator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEvent.Initiator(childComplexity), true
+	case "ContactEvent.mergedContactId":
+		if e.ComplexityRoot.ContactEvent.MergedContactID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEvent.MergedContactID(childComplexity), true
+	case "ContactEvent.timestamp":
+		if e.ComplexityRoot.ContactEvent.Timestamp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEvent.Timestamp(childComplexity), true
+
 	case "ContactPayload.contact":
 		if e.ComplexityRoot.ContactPayload.Contact == nil {
 			break
@@ -1806,6 +2164,97 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConversationEdge.Node(childComplexity), true
+
+	case "ConversationEvent.assignee":
+		if e.ComplexityRoot.ConversationEvent.Assignee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEvent.Assignee(childComplexity), true
+	case "ConversationEvent.contact":
+		if e.ComplexityRoot.ConversationEvent.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEvent.Contact(childComplexity), true
+	case "ConversationEvent.content":
+		if e.ComplexityRoot.ConversationEvent.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEvent.Content(childComplexity), true
+	case "ConversationEvent.conversation":
+		if e.ComplexityRoot.ConversationEvent.Conversation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEvent.Conversation(childComplexity), true
+	case "ConversationEvent.cursor":
+		if e.ComplexityRoot.ConversationEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEvent.Cursor(childComplexity), true
+	case "ConversationEvent.customAttributeKey":
+		if e.ComplexityRoot.ConversationEvent.CustomAttributeKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEvent.CustomAttributeKey(childComplexity), true
+	case "ConversationEvent.customAttributeValue":
+		if e.ComplexityRoot.ConversationEvent.CustomAttributeValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEvent.CustomAttributeValue(childComplexity), true
+	case "ConversationEvent.type":
+		if e.ComplexityRoot.ConversationEvent.EventType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEvent.EventType(childComplexity), true
+	case "ConversationEvent.gladlyType":
+		if e.ComplexityRoot.ConversationEvent.GladlyType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEvent.GladlyType(childComplexity), true
+	case "ConversationEvent.id":
+		if e.ComplexityRoot.ConversationEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEvent.ID(childComplexity), true
+	case "ConversationEvent.initiator":
+		if e.ComplexityRoot.ConversationEvent.Initiator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEvent.Initiator(childComplexity), true
+	case "ConversationEvent.note":
+		if e.ComplexityRoot.ConversationEvent.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEvent.Note(childComplexity), true
+	case "ConversationEvent.reason":
+		if e.ComplexityRoot.ConversationEvent.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEvent.Reason(childComplexity), true
+	case "ConversationEvent.timestamp":
+		if e.ComplexityRoot.ConversationEvent.Timestamp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEvent.Timestamp(childComplexity), true
+	case "ConversationEvent.topic":
+		if e.ComplexityRoot.ConversationEvent.Topic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEvent.Topic(childComplexity), true
 
 	case "ConversationItem.contact":
 		if e.ComplexityRoot.ConversationItem.Contact == nil {
@@ -2577,6 +3026,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ExportJobEdge.Node(childComplexity), true
 
+	case "ExportJobEvent.content":
+		if e.ComplexityRoot.ExportJobEvent.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportJobEvent.Content(childComplexity), true
+	case "ExportJobEvent.cursor":
+		if e.ComplexityRoot.ExportJobEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportJobEvent.Cursor(childComplexity), true
+	case "ExportJobEvent.type":
+		if e.ComplexityRoot.ExportJobEvent.EventType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportJobEvent.EventType(childComplexity), true
+	case "ExportJobEvent.exportJob":
+		if e.ComplexityRoot.ExportJobEvent.ExportJob == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportJobEvent.ExportJob(childComplexity), true
+	case "ExportJobEvent.gladlyType":
+		if e.ComplexityRoot.ExportJobEvent.GladlyType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportJobEvent.GladlyType(childComplexity), true
+	case "ExportJobEvent.id":
+		if e.ComplexityRoot.ExportJobEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportJobEvent.ID(childComplexity), true
+	case "ExportJobEvent.initiator":
+		if e.ComplexityRoot.ExportJobEvent.Initiator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportJobEvent.Initiator(childComplexity), true
+	case "ExportJobEvent.timestamp":
+		if e.ComplexityRoot.ExportJobEvent.Timestamp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportJobEvent.Timestamp(childComplexity), true
+
 	case "ExportJobParameters.endAt":
 		if e.ComplexityRoot.ExportJobParameters.EndAt == nil {
 			break
@@ -3210,6 +3708,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PaymentRequestEvent.contact":
+		if e.ComplexityRoot.PaymentRequestEvent.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRequestEvent.Contact(childComplexity), true
+	case "PaymentRequestEvent.content":
+		if e.ComplexityRoot.PaymentRequestEvent.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRequestEvent.Content(childComplexity), true
+	case "PaymentRequestEvent.conversation":
+		if e.ComplexityRoot.PaymentRequestEvent.Conversation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRequestEvent.Conversation(childComplexity), true
+	case "PaymentRequestEvent.cursor":
+		if e.ComplexityRoot.PaymentRequestEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRequestEvent.Cursor(childComplexity), true
+	case "PaymentRequestEvent.type":
+		if e.ComplexityRoot.PaymentRequestEvent.EventType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRequestEvent.EventType(childComplexity), true
+	case "PaymentRequestEvent.gladlyType":
+		if e.ComplexityRoot.PaymentRequestEvent.GladlyType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRequestEvent.GladlyType(childComplexity), true
+	case "PaymentRequestEvent.id":
+		if e.ComplexityRoot.PaymentRequestEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRequestEvent.ID(childComplexity), true
+	case "PaymentRequestEvent.initiator":
+		if e.ComplexityRoot.PaymentRequestEvent.Initiator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRequestEvent.Initiator(childComplexity), true
+	case "PaymentRequestEvent.newStatus":
+		if e.ComplexityRoot.PaymentRequestEvent.NewStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRequestEvent.NewStatus(childComplexity), true
+	case "PaymentRequestEvent.oldStatus":
+		if e.ComplexityRoot.PaymentRequestEvent.OldStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRequestEvent.OldStatus(childComplexity), true
+	case "PaymentRequestEvent.paymentRequestId":
+		if e.ComplexityRoot.PaymentRequestEvent.PaymentRequestID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRequestEvent.PaymentRequestID(childComplexity), true
+	case "PaymentRequestEvent.timestamp":
+		if e.ComplexityRoot.PaymentRequestEvent.Timestamp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentRequestEvent.Timestamp(childComplexity), true
+
 	case "PhoneCallContent.answeredAt":
 		if e.ComplexityRoot.PhoneCallContent.AnsweredAt == nil {
 			break
@@ -3832,6 +4403,106 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SmsContent.To(childComplexity), true
 
+	case "Subscription.automationEvents":
+		if e.ComplexityRoot.Subscription.AutomationEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_automationEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.AutomationEvents(childComplexity, args["types"].([]model.GladlyEventType), args["conversationId"].(*string), args["contactId"].(*string), args["after"].(*string)), true
+	case "Subscription.channelContactEvents":
+		if e.ComplexityRoot.Subscription.ChannelContactEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_channelContactEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ChannelContactEvents(childComplexity, args["types"].([]model.GladlyEventType), args["conversationId"].(*string), args["contactId"].(*string), args["after"].(*string)), true
+	case "Subscription.contactEvents":
+		if e.ComplexityRoot.Subscription.ContactEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_contactEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ContactEvents(childComplexity, args["types"].([]model.GladlyEventType), args["contactId"].(*string), args["after"].(*string)), true
+	case "Subscription.conversationEvents":
+		if e.ComplexityRoot.Subscription.ConversationEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_conversationEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ConversationEvents(childComplexity, args["types"].([]model.GladlyEventType), args["conversationId"].(*string), args["contactId"].(*string), args["after"].(*string)), true
+	case "Subscription.events":
+		if e.ComplexityRoot.Subscription.Events == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_events_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.Events(childComplexity, args["types"].([]model.GladlyEventType), args["contactId"].(*string), args["conversationId"].(*string), args["ticketId"].(*string), args["userId"].(*string), args["after"].(*string)), true
+	case "Subscription.exportJobEvents":
+		if e.ComplexityRoot.Subscription.ExportJobEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_exportJobEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ExportJobEvents(childComplexity, args["types"].([]model.GladlyEventType), args["after"].(*string)), true
+	case "Subscription.paymentRequestEvents":
+		if e.ComplexityRoot.Subscription.PaymentRequestEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_paymentRequestEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.PaymentRequestEvents(childComplexity, args["types"].([]model.GladlyEventType), args["conversationId"].(*string), args["contactId"].(*string), args["after"].(*string)), true
+	case "Subscription.ticketEvents":
+		if e.ComplexityRoot.Subscription.TicketEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_ticketEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.TicketEvents(childComplexity, args["types"].([]model.GladlyEventType), args["ticketId"].(*string), args["contactId"].(*string), args["after"].(*string)), true
+	case "Subscription.userEvents":
+		if e.ComplexityRoot.Subscription.UserEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_userEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.UserEvents(childComplexity, args["types"].([]model.GladlyEventType), args["userId"].(*string), args["after"].(*string)), true
+
 	case "TaskContent.assignee":
 		if e.ComplexityRoot.TaskContent.Assignee == nil {
 			break
@@ -3977,6 +4648,85 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TicketEdge.Node(childComplexity), true
+
+	case "TicketEvent.assignee":
+		if e.ComplexityRoot.TicketEvent.Assignee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TicketEvent.Assignee(childComplexity), true
+	case "TicketEvent.comment":
+		if e.ComplexityRoot.TicketEvent.Comment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TicketEvent.Comment(childComplexity), true
+	case "TicketEvent.contact":
+		if e.ComplexityRoot.TicketEvent.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TicketEvent.Contact(childComplexity), true
+	case "TicketEvent.content":
+		if e.ComplexityRoot.TicketEvent.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TicketEvent.Content(childComplexity), true
+	case "TicketEvent.cursor":
+		if e.ComplexityRoot.TicketEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TicketEvent.Cursor(childComplexity), true
+	case "TicketEvent.dueAt":
+		if e.ComplexityRoot.TicketEvent.DueAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TicketEvent.DueAt(childComplexity), true
+	case "TicketEvent.type":
+		if e.ComplexityRoot.TicketEvent.EventType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TicketEvent.EventType(childComplexity), true
+	case "TicketEvent.follower":
+		if e.ComplexityRoot.TicketEvent.Follower == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TicketEvent.Follower(childComplexity), true
+	case "TicketEvent.gladlyType":
+		if e.ComplexityRoot.TicketEvent.GladlyType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TicketEvent.GladlyType(childComplexity), true
+	case "TicketEvent.id":
+		if e.ComplexityRoot.TicketEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TicketEvent.ID(childComplexity), true
+	case "TicketEvent.initiator":
+		if e.ComplexityRoot.TicketEvent.Initiator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TicketEvent.Initiator(childComplexity), true
+	case "TicketEvent.ticket":
+		if e.ComplexityRoot.TicketEvent.Ticket == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TicketEvent.Ticket(childComplexity), true
+	case "TicketEvent.timestamp":
+		if e.ComplexityRoot.TicketEvent.Timestamp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TicketEvent.Timestamp(childComplexity), true
 
 	case "TicketPayload.ticket":
 		if e.ComplexityRoot.TicketPayload.Ticket == nil {
@@ -4237,6 +4987,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UserError.Meta(childComplexity), true
+
+	case "UserEvent.availableFor":
+		if e.ComplexityRoot.UserEvent.AvailableFor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserEvent.AvailableFor(childComplexity), true
+	case "UserEvent.content":
+		if e.ComplexityRoot.UserEvent.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserEvent.Content(childComplexity), true
+	case "UserEvent.cursor":
+		if e.ComplexityRoot.UserEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserEvent.Cursor(childComplexity), true
+	case "UserEvent.type":
+		if e.ComplexityRoot.UserEvent.EventType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserEvent.EventType(childComplexity), true
+	case "UserEvent.gladlyType":
+		if e.ComplexityRoot.UserEvent.GladlyType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserEvent.GladlyType(childComplexity), true
+	case "UserEvent.id":
+		if e.ComplexityRoot.UserEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserEvent.ID(childComplexity), true
+	case "UserEvent.initiator":
+		if e.ComplexityRoot.UserEvent.Initiator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserEvent.Initiator(childComplexity), true
+	case "UserEvent.occurredAt":
+		if e.ComplexityRoot.UserEvent.OccurredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserEvent.OccurredAt(childComplexity), true
+	case "UserEvent.timestamp":
+		if e.ComplexityRoot.UserEvent.Timestamp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserEvent.Timestamp(childComplexity), true
+	case "UserEvent.user":
+		if e.ComplexityRoot.UserEvent.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserEvent.User(childComplexity), true
 
 	case "UserIdentityTokenPayload.token":
 		if e.ComplexityRoot.UserIdentityTokenPayload.Token == nil {
@@ -4578,6 +5389,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -6901,6 +7729,528 @@ type PublicAnswerEdge @requiresScopes(scopes: [["knowledge:read"]]) {
   node: PublicAnswer!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/subscriptions.graphqls", Input: `# Subscriptions: Gladly's webhook events as typed real-time events (DESIGN.md §10).
+
+"""
+Real-time events from Gladly, delivered as they happen. Each field delivers one family of Gladly's
+webhook events, optionally narrowed to some event types and to one contact, conversation, ticket or
+user; a field with no such narrowing is organization-wide and also needs the ` + "`" + `admin:read` + "`" + ` scope.
+
+Every event's objects (` + "`" + `contact` + "`" + `, ` + "`" + `conversation` + "`" + `, ` + "`" + `ticket` + "`" + `, …) are read when the event is delivered,
+after gladgraph dropped what the event made stale from its cache: they show the state after the
+event (or later). An event carries a ` + "`" + `cursor` + "`" + `; subscribing again with ` + "`" + `after` + "`" + ` set to the last
+cursor received replays what was missed (from gladgraph's event log, or from Gladly's event history
+of the last 24 hours, in which case an event may arrive twice: use its ` + "`" + `id` + "`" + `). A subscription ends
+with an error when its subscriber reads too slowly, when it reaches its lifetime, or when the server
+shuts down; the error says to resubscribe after the last cursor.
+"""
+type Subscription {
+  """
+  Conversations opening, closing, being assigned, and their topics, notes and custom attributes (Gladly: CONVERSATION/*, CONVERSATION_ASSIGNEE/UPDATED, CONVERSATION_STATUS/UPDATED).
+  Needs ` + "`" + `conversations:read` + "`" + `, and ` + "`" + `admin:read` + "`" + ` too when no ` + "`" + `conversationId` + "`" + ` or ` + "`" + `contactId` + "`" + ` narrows it.
+  """
+  conversationEvents(
+    "Only these event types; every type of the family when omitted or empty."
+    types: [GladlyEventType!]
+    "Only events about this conversation (either side of a merge)."
+    conversationId: ID
+    "Only events about this contact (Gladly customer id, either side of a merge)."
+    contactId: ID
+    "Resume after this cursor (an event's ` + "`" + `cursor` + "`" + `): what happened since is delivered first."
+    after: String
+  ): ConversationEvent! @requiresScopes(scopes: [["conversations:read"]])
+
+  """
+  Contacts: each inbound or outbound exchange on a channel (chat, email, SMS, phone…) of a conversation, offered to and handled by agents, and its messages (Gladly: CONTACT/*).
+  Needs ` + "`" + `conversations:read` + "`" + `, and ` + "`" + `admin:read` + "`" + ` too when no ` + "`" + `conversationId` + "`" + ` or ` + "`" + `contactId` + "`" + ` narrows it.
+  """
+  channelContactEvents(
+    "Only these event types; every type of the family when omitted or empty."
+    types: [GladlyEventType!]
+    "Only events about this conversation (either side of a merge)."
+    conversationId: ID
+    "Only events about this contact (Gladly customer id, either side of a merge)."
+    contactId: ID
+    "Resume after this cursor (an event's ` + "`" + `cursor` + "`" + `): what happened since is delivered first."
+    after: String
+  ): ChannelContactEvent! @requiresScopes(scopes: [["conversations:read"]])
+
+  """
+  Messages exchanged by a Message Automation (chatbot) session or over a custom channel (Gladly: AUTOMATION/*, CUSTOM_CHANNEL/MESSAGE_SENT).
+  Needs ` + "`" + `conversations:read` + "`" + `, and ` + "`" + `admin:read` + "`" + ` too when no ` + "`" + `conversationId` + "`" + ` or ` + "`" + `contactId` + "`" + ` narrows it.
+  """
+  automationEvents(
+    "Only these event types; every type of the family when omitted or empty."
+    types: [GladlyEventType!]
+    "Only events about this conversation (either side of a merge)."
+    conversationId: ID
+    "Only events about this contact (Gladly customer id, either side of a merge)."
+    contactId: ID
+    "Resume after this cursor (an event's ` + "`" + `cursor` + "`" + `): what happened since is delivered first."
+    after: String
+  ): AutomationEvent! @requiresScopes(scopes: [["conversations:read"]])
+
+  """
+  Payment requests sent in conversations (Gladly: PAYMENT_REQUEST/*).
+  Needs ` + "`" + `conversations:read` + "`" + `, and ` + "`" + `admin:read` + "`" + ` too when no ` + "`" + `conversationId` + "`" + ` or ` + "`" + `contactId` + "`" + ` narrows it.
+  """
+  paymentRequestEvents(
+    "Only these event types; every type of the family when omitted or empty."
+    types: [GladlyEventType!]
+    "Only events about this conversation (either side of a merge)."
+    conversationId: ID
+    "Only events about this contact (Gladly customer id, either side of a merge)."
+    contactId: ID
+    "Resume after this cursor (an event's ` + "`" + `cursor` + "`" + `): what happened since is delivered first."
+    after: String
+  ): PaymentRequestEvent! @requiresScopes(scopes: [["conversations:read"]])
+
+  """
+  Contacts (customer profiles) being created, changed, deleted or merged (Gladly: CUSTOMER_PROFILE/*, CUSTOMER/MERGED).
+  Needs ` + "`" + `contacts:read` + "`" + `, and ` + "`" + `admin:read` + "`" + ` too when no ` + "`" + `contactId` + "`" + ` narrows it.
+  """
+  contactEvents(
+    "Only these event types; every type of the family when omitted or empty."
+    types: [GladlyEventType!]
+    "Only events about this contact (Gladly customer id, either side of a merge)."
+    contactId: ID
+    "Resume after this cursor (an event's ` + "`" + `cursor` + "`" + `): what happened since is delivered first."
+    after: String
+  ): ContactEvent! @requiresScopes(scopes: [["contacts:read"]])
+
+  """
+  Tickets (Gladly tasks) being created, assigned, commented, followed, closed or reopened (Gladly: TASK/*).
+  Needs ` + "`" + `tickets:read` + "`" + `, and ` + "`" + `admin:read` + "`" + ` too when no ` + "`" + `ticketId` + "`" + ` or ` + "`" + `contactId` + "`" + ` narrows it.
+  """
+  ticketEvents(
+    "Only these event types; every type of the family when omitted or empty."
+    types: [GladlyEventType!]
+    "Only events about this ticket (Gladly task id)."
+    ticketId: ID
+    "Only events about this contact (Gladly customer id, either side of a merge)."
+    contactId: ID
+    "Resume after this cursor (an event's ` + "`" + `cursor` + "`" + `): what happened since is delivered first."
+    after: String
+  ): TicketEvent! @requiresScopes(scopes: [["tickets:read"]])
+
+  """
+  Agents logging in and out, going away and coming back, and their availability for channels (Gladly: AGENT_STATUS/*, AGENT_AVAILABILITY/*).
+  Needs ` + "`" + `directory:read` + "`" + `, and ` + "`" + `admin:read` + "`" + ` too when no ` + "`" + `userId` + "`" + ` narrows it.
+  """
+  userEvents(
+    "Only these event types; every type of the family when omitted or empty."
+    types: [GladlyEventType!]
+    "Only events about this agent (Gladly agent id)."
+    userId: ID
+    "Resume after this cursor (an event's ` + "`" + `cursor` + "`" + `): what happened since is delivered first."
+    after: String
+  ): UserEvent! @requiresScopes(scopes: [["directory:read"]])
+
+  """
+  Export jobs completing or failing (Gladly: EXPORT_JOB/*). Organization-wide by nature.
+  Needs ` + "`" + `admin:read` + "`" + `.
+  """
+  exportJobEvents(
+    "Only these event types; every type of the family when omitted or empty."
+    types: [GladlyEventType!]
+    "Resume after this cursor (an event's ` + "`" + `cursor` + "`" + `): what happened since is delivered first."
+    after: String
+  ): ExportJobEvent! @requiresScopes(scopes: [["admin:read"]])
+
+  """
+  Every event family at once, organization-wide unless narrowed. Needs ` + "`" + `admin:read` + "`" + `, and the read scope
+  of each family delivered: with ` + "`" + `types` + "`" + ` omitted, only the families the caller may read are delivered;
+  asking for a type of a family the caller may not read is refused.
+  """
+  events(
+    "Only these event types; every type of the family when omitted or empty."
+    types: [GladlyEventType!]
+    "Only events about this contact (Gladly customer id, either side of a merge)."
+    contactId: ID
+    "Only events about this conversation (either side of a merge)."
+    conversationId: ID
+    "Only events about this ticket (Gladly task id)."
+    ticketId: ID
+    "Only events about this agent (Gladly agent id)."
+    userId: ID
+    "Resume after this cursor (an event's ` + "`" + `cursor` + "`" + `): what happened since is delivered first."
+    after: String
+  ): GladlyEvent! @requiresScopes(scopes: [["admin:read"]])
+}
+
+"An event delivered by a subscription: the fields every Gladly event has."
+interface GladlyEvent {
+  "Gladly's event id, unique: the same event delivered again (a resume across Gladly's history) has the same id."
+  id: ID!
+  "What happened."
+  type: GladlyEventType!
+  "The event type exactly as Gladly names it, e.g. ` + "`" + `CONVERSATION/CLOSED` + "`" + `."
+  gladlyType: String!
+  "When it happened, millisecond precision (Gladly: ` + "`" + `timestamp` + "`" + `)."
+  timestamp: DateTime!
+  """
+  Opaque position of this event; pass it as ` + "`" + `after` + "`" + ` when subscribing again to receive what happened
+  after it (replayed from gladgraph's event log, or from Gladly's 24-hour event history).
+  """
+  cursor: String!
+  "Who caused the event (Gladly: ` + "`" + `initiator` + "`" + `); null for events Gladly records without one."
+  initiator: Actor
+  "The event's details as Gladly sent them (ids only), for fields this type does not type."
+  content: JSON!
+}
+
+"An event of a conversation (Gladly: CONVERSATION/*, CONVERSATION_ASSIGNEE/UPDATED, CONVERSATION_STATUS/UPDATED)."
+type ConversationEvent implements GladlyEvent @requiresScopes(scopes: [["conversations:read"]]) {
+  "Gladly's event id, unique: the same event delivered again (a resume across Gladly's history) has the same id."
+  id: ID!
+  "What happened."
+  type: GladlyEventType!
+  "The event type exactly as Gladly names it, e.g. ` + "`" + `CONVERSATION/CLOSED` + "`" + `."
+  gladlyType: String!
+  "When it happened, millisecond precision (Gladly: ` + "`" + `timestamp` + "`" + `)."
+  timestamp: DateTime!
+  """
+  Opaque position of this event; pass it as ` + "`" + `after` + "`" + ` when subscribing again to receive what happened
+  after it (replayed from gladgraph's event log, or from Gladly's 24-hour event history).
+  """
+  cursor: String!
+  "Who caused the event (Gladly: ` + "`" + `initiator` + "`" + `); null for events Gladly records without one."
+  initiator: Actor
+  "The event's details as Gladly sent them (ids only), for fields this type does not type."
+  content: JSON!
+  "The conversation (Gladly: ` + "`" + `content.conversationId` + "`" + `); null when it no longer exists."
+  conversation: Conversation
+  "The contact whose conversation it is (Gladly: ` + "`" + `content.customerId` + "`" + `); null when the profile no longer exists."
+  contact: Contact
+  "The new assignee, for CONVERSATION_ASSIGNEE_UPDATED (Gladly: ` + "`" + `content.assignee` + "`" + `); null otherwise."
+  assignee: Assignee
+  "Why the assignee changed, for CONVERSATION_ASSIGNEE_UPDATED, e.g. ` + "`" + `MANUAL` + "`" + `, ` + "`" + `CONTACT_INBOUND` + "`" + ` (Gladly: ` + "`" + `content.reason` + "`" + `); null otherwise."
+  reason: String
+  "The topic added or removed, for CONVERSATION_TOPIC_ADDED and CONVERSATION_TOPIC_REMOVED (Gladly: ` + "`" + `content.topicId` + "`" + `); null otherwise or when it no longer exists."
+  topic: Topic
+  "The note added, for CONVERSATION_NOTE_CREATED (Gladly: ` + "`" + `content.noteId` + "`" + `); null otherwise."
+  note: ConversationItem
+  "Key of the custom attribute set or removed (Gladly: ` + "`" + `content.customAttributeKey` + "`" + `); null for other types."
+  customAttributeKey: String
+  "Value of the custom attribute set or removed (Gladly: ` + "`" + `content.customAttributeValue` + "`" + `); null for other types."
+  customAttributeValue: String
+}
+
+"An event of a contact: one exchange on a channel within a conversation (Gladly: CONTACT/*)."
+type ChannelContactEvent implements GladlyEvent @requiresScopes(scopes: [["conversations:read"]]) {
+  "Gladly's event id, unique: the same event delivered again (a resume across Gladly's history) has the same id."
+  id: ID!
+  "What happened."
+  type: GladlyEventType!
+  "The event type exactly as Gladly names it, e.g. ` + "`" + `CONVERSATION/CLOSED` + "`" + `."
+  gladlyType: String!
+  "When it happened, millisecond precision (Gladly: ` + "`" + `timestamp` + "`" + `)."
+  timestamp: DateTime!
+  """
+  Opaque position of this event; pass it as ` + "`" + `after` + "`" + ` when subscribing again to receive what happened
+  after it (replayed from gladgraph's event log, or from Gladly's 24-hour event history).
+  """
+  cursor: String!
+  "Who caused the event (Gladly: ` + "`" + `initiator` + "`" + `); null for events Gladly records without one."
+  initiator: Actor
+  "The event's details as Gladly sent them (ids only), for fields this type does not type."
+  content: JSON!
+  "Gladly's id of the contact (the exchange, not the customer; Gladly: ` + "`" + `content.contactId` + "`" + `)."
+  channelContactId: ID
+  "The channel, e.g. ` + "`" + `CHAT` + "`" + `, ` + "`" + `EMAIL` + "`" + `, ` + "`" + `SMS` + "`" + `, ` + "`" + `PHONE_CALL` + "`" + ` (Gladly: ` + "`" + `content.channel` + "`" + `)."
+  channel: String
+  "The conversation (Gladly: ` + "`" + `content.conversationId` + "`" + `); null when it no longer exists."
+  conversation: Conversation
+  "The customer (Gladly: ` + "`" + `content.customerId` + "`" + `); null when the profile no longer exists."
+  contact: Contact
+  "The message received or sent, for CONTACT_MESSAGE_RECEIVED and CONTACT_MESSAGE_SENT (Gladly: ` + "`" + `content.messageId` + "`" + `); null otherwise."
+  message: ConversationItem
+  "The agent offered the contact or accepting or rejecting it (Gladly: ` + "`" + `content.agentId` + "`" + `); null otherwise."
+  user: User
+  "The new assignee, for CONTACT_TRANSFERRED (Gladly: ` + "`" + `content.assignee` + "`" + `); null otherwise."
+  assignee: Assignee
+  "Why it ended, was held, transferred or rejected, e.g. ` + "`" + `CUSTOMER_ABANDONED` + "`" + ` (Gladly: ` + "`" + `content.reason` + "`" + `); null when Gladly gives none."
+  reason: String
+  "How a contact ended, e.g. ` + "`" + `ANSWERED` + "`" + ` (Gladly: ` + "`" + `content.status` + "`" + `); null for other types."
+  status: String
+}
+
+"A message of a Message Automation session or of a custom channel (Gladly: AUTOMATION/*, CUSTOM_CHANNEL/MESSAGE_SENT)."
+type AutomationEvent implements GladlyEvent @requiresScopes(scopes: [["conversations:read"]]) {
+  "Gladly's event id, unique: the same event delivered again (a resume across Gladly's history) has the same id."
+  id: ID!
+  "What happened."
+  type: GladlyEventType!
+  "The event type exactly as Gladly names it, e.g. ` + "`" + `CONVERSATION/CLOSED` + "`" + `."
+  gladlyType: String!
+  "When it happened, millisecond precision (Gladly: ` + "`" + `timestamp` + "`" + `)."
+  timestamp: DateTime!
+  """
+  Opaque position of this event; pass it as ` + "`" + `after` + "`" + ` when subscribing again to receive what happened
+  after it (replayed from gladgraph's event log, or from Gladly's 24-hour event history).
+  """
+  cursor: String!
+  "Who caused the event (Gladly: ` + "`" + `initiator` + "`" + `); null for events Gladly records without one."
+  initiator: Actor
+  "The event's details as Gladly sent them (ids only), for fields this type does not type."
+  content: JSON!
+  "The conversation (Gladly: ` + "`" + `content.conversationId` + "`" + `); null when it no longer exists."
+  conversation: Conversation
+  "The customer (Gladly: ` + "`" + `content.customerId` + "`" + `); null when the profile no longer exists."
+  contact: Contact
+  "The automation or custom channel session (Gladly: ` + "`" + `content.sessionId` + "`" + `)."
+  sessionId: ID
+}
+
+"An event of a payment request sent in a conversation (Gladly: PAYMENT_REQUEST/*)."
+type PaymentRequestEvent implements GladlyEvent @requiresScopes(scopes: [["conversations:read"]]) {
+  "Gladly's event id, unique: the same event delivered again (a resume across Gladly's history) has the same id."
+  id: ID!
+  "What happened."
+  type: GladlyEventType!
+  "The event type exactly as Gladly names it, e.g. ` + "`" + `CONVERSATION/CLOSED` + "`" + `."
+  gladlyType: String!
+  "When it happened, millisecond precision (Gladly: ` + "`" + `timestamp` + "`" + `)."
+  timestamp: DateTime!
+  """
+  Opaque position of this event; pass it as ` + "`" + `after` + "`" + ` when subscribing again to receive what happened
+  after it (replayed from gladgraph's event log, or from Gladly's 24-hour event history).
+  """
+  cursor: String!
+  "Who caused the event (Gladly: ` + "`" + `initiator` + "`" + `); null for events Gladly records without one."
+  initiator: Actor
+  "The event's details as Gladly sent them (ids only), for fields this type does not type."
+  content: JSON!
+  "Gladly's id of the payment request (Gladly: ` + "`" + `content.paymentRequestId` + "`" + `)."
+  paymentRequestId: ID
+  "The conversation (Gladly: ` + "`" + `content.conversationId` + "`" + `); null when it no longer exists."
+  conversation: Conversation
+  "The customer (Gladly: ` + "`" + `content.customerId` + "`" + `); null when the profile no longer exists."
+  contact: Contact
+  "The status before, for PAYMENT_REQUEST_STATUS_CHANGED (Gladly: ` + "`" + `content.oldStatus` + "`" + `); null otherwise."
+  oldStatus: String
+  "The status after, for PAYMENT_REQUEST_STATUS_CHANGED, e.g. ` + "`" + `COMPLETED` + "`" + ` (Gladly: ` + "`" + `content.newStatus` + "`" + `); null otherwise."
+  newStatus: String
+}
+
+"An event of a contact (customer profile) (Gladly: CUSTOMER_PROFILE/*, CUSTOMER/MERGED)."
+type ContactEvent implements GladlyEvent @requiresScopes(scopes: [["contacts:read"]]) {
+  "Gladly's event id, unique: the same event delivered again (a resume across Gladly's history) has the same id."
+  id: ID!
+  "What happened."
+  type: GladlyEventType!
+  "The event type exactly as Gladly names it, e.g. ` + "`" + `CONVERSATION/CLOSED` + "`" + `."
+  gladlyType: String!
+  "When it happened, millisecond precision (Gladly: ` + "`" + `timestamp` + "`" + `)."
+  timestamp: DateTime!
+  """
+  Opaque position of this event; pass it as ` + "`" + `after` + "`" + ` when subscribing again to receive what happened
+  after it (replayed from gladgraph's event log, or from Gladly's 24-hour event history).
+  """
+  cursor: String!
+  "Who caused the event (Gladly: ` + "`" + `initiator` + "`" + `); null for events Gladly records without one."
+  initiator: Actor
+  "The event's details as Gladly sent them (ids only), for fields this type does not type."
+  content: JSON!
+  "Id of the contact (for a merge, the surviving one; Gladly: ` + "`" + `content.customerId` + "`" + ` or ` + "`" + `content.destinationCustomerId` + "`" + `)."
+  contactId: ID
+  "The contact; null when it no longer exists (always after CUSTOMER_PROFILE_DELETED)."
+  contact: Contact
+  "For a merge, the id of the contact merged away (Gladly: ` + "`" + `content.sourceCustomerId` + "`" + `); null otherwise."
+  mergedContactId: ID
+}
+
+"An event of a ticket (Gladly: TASK/*)."
+type TicketEvent implements GladlyEvent @requiresScopes(scopes: [["tickets:read"]]) {
+  "Gladly's event id, unique: the same event delivered again (a resume across Gladly's history) has the same id."
+  id: ID!
+  "What happened."
+  type: GladlyEventType!
+  "The event type exactly as Gladly names it, e.g. ` + "`" + `CONVERSATION/CLOSED` + "`" + `."
+  gladlyType: String!
+  "When it happened, millisecond precision (Gladly: ` + "`" + `timestamp` + "`" + `)."
+  timestamp: DateTime!
+  """
+  Opaque position of this event; pass it as ` + "`" + `after` + "`" + ` when subscribing again to receive what happened
+  after it (replayed from gladgraph's event log, or from Gladly's 24-hour event history).
+  """
+  cursor: String!
+  "Who caused the event (Gladly: ` + "`" + `initiator` + "`" + `); null for events Gladly records without one."
+  initiator: Actor
+  "The event's details as Gladly sent them (ids only), for fields this type does not type."
+  content: JSON!
+  "The ticket (Gladly: ` + "`" + `content.taskId` + "`" + `); null when it no longer exists."
+  ticket: Ticket
+  "The contact the ticket is for (Gladly: ` + "`" + `content.customerId` + "`" + `); null when the profile no longer exists."
+  contact: Contact
+  "The comment added, for TASK_COMMENT_ADDED (Gladly: ` + "`" + `content.commentId` + "`" + `); null otherwise."
+  comment: Comment
+  "The agent who started or stopped following, for TASK_FOLLOWER_ADDED and TASK_FOLLOWER_REMOVED (Gladly: ` + "`" + `content.agentId` + "`" + `); null otherwise."
+  follower: User
+  "The new assignee, for TASK_ASSIGNEE_UPDATED (Gladly: ` + "`" + `content.assignee` + "`" + `); null otherwise."
+  assignee: Assignee
+  "The new due date, for TASK_DUE_DATE_UPDATED (Gladly: ` + "`" + `content.dueAt` + "`" + `); null otherwise."
+  dueAt: DateTime
+}
+
+"An event of an agent's status or availability (Gladly: AGENT_STATUS/*, AGENT_AVAILABILITY/*)."
+type UserEvent implements GladlyEvent @requiresScopes(scopes: [["directory:read"]]) {
+  "Gladly's event id, unique: the same event delivered again (a resume across Gladly's history) has the same id."
+  id: ID!
+  "What happened."
+  type: GladlyEventType!
+  "The event type exactly as Gladly names it, e.g. ` + "`" + `CONVERSATION/CLOSED` + "`" + `."
+  gladlyType: String!
+  "When it happened, millisecond precision (Gladly: ` + "`" + `timestamp` + "`" + `)."
+  timestamp: DateTime!
+  """
+  Opaque position of this event; pass it as ` + "`" + `after` + "`" + ` when subscribing again to receive what happened
+  after it (replayed from gladgraph's event log, or from Gladly's 24-hour event history).
+  """
+  cursor: String!
+  "Who caused the event (Gladly: ` + "`" + `initiator` + "`" + `); null for events Gladly records without one."
+  initiator: Actor
+  "The event's details as Gladly sent them (ids only), for fields this type does not type."
+  content: JSON!
+  "The agent (Gladly: ` + "`" + `content.agentId` + "`" + `); null when the agent no longer exists."
+  user: User
+  "The channels the agent is available for, e.g. ` + "`" + `MESSAGING` + "`" + `, ` + "`" + `VOICE` + "`" + ` (Gladly: ` + "`" + `content.availableFor` + "`" + ` or ` + "`" + `content.context.availableFor` + "`" + `); empty for status events."
+  availableFor: [String!]!
+  "When the change happened, as Gladly recorded it (Gladly: ` + "`" + `content.occurredAt` + "`" + `); null when absent."
+  occurredAt: DateTime
+}
+
+"An export job completing or failing (Gladly: EXPORT_JOB/*)."
+type ExportJobEvent implements GladlyEvent @requiresScopes(scopes: [["admin:read"]]) {
+  "Gladly's event id, unique: the same event delivered again (a resume across Gladly's history) has the same id."
+  id: ID!
+  "What happened."
+  type: GladlyEventType!
+  "The event type exactly as Gladly names it, e.g. ` + "`" + `CONVERSATION/CLOSED` + "`" + `."
+  gladlyType: String!
+  "When it happened, millisecond precision (Gladly: ` + "`" + `timestamp` + "`" + `)."
+  timestamp: DateTime!
+  """
+  Opaque position of this event; pass it as ` + "`" + `after` + "`" + ` when subscribing again to receive what happened
+  after it (replayed from gladgraph's event log, or from Gladly's 24-hour event history).
+  """
+  cursor: String!
+  "Who caused the event (Gladly: ` + "`" + `initiator` + "`" + `); null for events Gladly records without one."
+  initiator: Actor
+  "The event's details as Gladly sent them (ids only), for fields this type does not type."
+  content: JSON!
+  "The export job (Gladly: ` + "`" + `content.jobId` + "`" + `); null when it is gone (Gladly keeps jobs 14 days)."
+  exportJob: ExportJob
+}
+
+"The Gladly webhook event types (Gladly: ` + "`" + `type` + "`" + `, with ` + "`" + `/` + "`" + ` written ` + "`" + `_` + "`" + `)."
+enum GladlyEventType {
+  "An agent entered focus mode for some channels. Gladly: ` + "`" + `AGENT_AVAILABILITY/FOCUS_ENTERED` + "`" + `."
+  AGENT_AVAILABILITY_FOCUS_ENTERED
+  "An agent left focus mode. Gladly: ` + "`" + `AGENT_AVAILABILITY/FOCUS_EXITED` + "`" + `."
+  AGENT_AVAILABILITY_FOCUS_EXITED
+  "The channels an agent is available for changed. Gladly: ` + "`" + `AGENT_AVAILABILITY/UPDATED` + "`" + `."
+  AGENT_AVAILABILITY_UPDATED
+  "An agent changed the reason they are active. Gladly: ` + "`" + `AGENT_STATUS/CHANGED_ACTIVE_REASON` + "`" + `."
+  AGENT_STATUS_CHANGED_ACTIVE_REASON
+  "An agent logged in. Gladly: ` + "`" + `AGENT_STATUS/LOGGED_IN` + "`" + `."
+  AGENT_STATUS_LOGGED_IN
+  "An agent logged out. Gladly: ` + "`" + `AGENT_STATUS/LOGGED_OUT` + "`" + `."
+  AGENT_STATUS_LOGGED_OUT
+  "An agent returned from away. Gladly: ` + "`" + `AGENT_STATUS/RETURNED_FROM_AWAY` + "`" + `."
+  AGENT_STATUS_RETURNED_FROM_AWAY
+  "An agent went away. Gladly: ` + "`" + `AGENT_STATUS/WENT_AWAY` + "`" + `."
+  AGENT_STATUS_WENT_AWAY
+  "A customer's message reached the automation (chatbot) handling the conversation. Gladly: ` + "`" + `AUTOMATION/MESSAGE_RECEIVED` + "`" + `."
+  AUTOMATION_MESSAGE_RECEIVED
+  "The automation (chatbot) sent a message to the customer. Gladly: ` + "`" + `AUTOMATION/MESSAGE_SENT` + "`" + `."
+  AUTOMATION_MESSAGE_SENT
+  "A contact (one exchange on a channel) ended. Gladly: ` + "`" + `CONTACT/ENDED` + "`" + `."
+  CONTACT_ENDED
+  "A contact was fulfilled (responded to or canceled). Gladly: ` + "`" + `CONTACT/FULFILLED` + "`" + `."
+  CONTACT_FULFILLED
+  "A phone call came off hold. Gladly: ` + "`" + `CONTACT/HOLD_ENDED` + "`" + `."
+  CONTACT_HOLD_ENDED
+  "A phone call was put on hold. Gladly: ` + "`" + `CONTACT/HOLD_STARTED` + "`" + `."
+  CONTACT_HOLD_STARTED
+  "An agent joined a contact. Gladly: ` + "`" + `CONTACT/JOINED` + "`" + `."
+  CONTACT_JOINED
+  "A message from the customer arrived. Gladly: ` + "`" + `CONTACT/MESSAGE_RECEIVED` + "`" + `."
+  CONTACT_MESSAGE_RECEIVED
+  "A message was sent to the customer. Gladly: ` + "`" + `CONTACT/MESSAGE_SENT` + "`" + `."
+  CONTACT_MESSAGE_SENT
+  "An agent accepted an offered contact. Gladly: ` + "`" + `CONTACT/OFFER_ACCEPTED` + "`" + `."
+  CONTACT_OFFER_ACCEPTED
+  "A contact was offered to an agent. Gladly: ` + "`" + `CONTACT/OFFERED` + "`" + `."
+  CONTACT_OFFERED
+  "An agent declined or missed an offered contact. Gladly: ` + "`" + `CONTACT/OFFER_REJECTED` + "`" + `."
+  CONTACT_OFFER_REJECTED
+  "A contact started. Gladly: ` + "`" + `CONTACT/STARTED` + "`" + `."
+  CONTACT_STARTED
+  "A contact was transferred to another inbox or agent. Gladly: ` + "`" + `CONTACT/TRANSFERRED` + "`" + `."
+  CONTACT_TRANSFERRED
+  "A conversation was closed. Gladly: ` + "`" + `CONVERSATION/CLOSED` + "`" + `."
+  CONVERSATION_CLOSED
+  "A conversation was created. Gladly: ` + "`" + `CONVERSATION/CREATED` + "`" + `."
+  CONVERSATION_CREATED
+  "A custom attribute was set on a conversation. Gladly: ` + "`" + `CONVERSATION/CUSTOM_ATTRIBUTE_ADDED` + "`" + `."
+  CONVERSATION_CUSTOM_ATTRIBUTE_ADDED
+  "A custom attribute was removed from a conversation. Gladly: ` + "`" + `CONVERSATION/CUSTOM_ATTRIBUTE_REMOVED` + "`" + `."
+  CONVERSATION_CUSTOM_ATTRIBUTE_REMOVED
+  "A note was added to a conversation. Gladly: ` + "`" + `CONVERSATION/NOTE_CREATED` + "`" + `."
+  CONVERSATION_NOTE_CREATED
+  "A closed conversation was reopened. Gladly: ` + "`" + `CONVERSATION/REOPENED` + "`" + `."
+  CONVERSATION_REOPENED
+  "A topic was added to a conversation. Gladly: ` + "`" + `CONVERSATION/TOPIC_ADDED` + "`" + `."
+  CONVERSATION_TOPIC_ADDED
+  "A topic was removed from a conversation. Gladly: ` + "`" + `CONVERSATION/TOPIC_REMOVED` + "`" + `."
+  CONVERSATION_TOPIC_REMOVED
+  "A conversation was assigned to another inbox or agent. Gladly: ` + "`" + `CONVERSATION_ASSIGNEE/UPDATED` + "`" + `."
+  CONVERSATION_ASSIGNEE_UPDATED
+  "A conversation's status changed (webhook only, never in Gladly's event history). Gladly: ` + "`" + `CONVERSATION_STATUS/UPDATED` + "`" + `."
+  CONVERSATION_STATUS_UPDATED
+  "A message was sent to the customer over a custom channel. Gladly: ` + "`" + `CUSTOM_CHANNEL/MESSAGE_SENT` + "`" + `."
+  CUSTOM_CHANNEL_MESSAGE_SENT
+  "Two customer profiles were merged, with their conversations. Gladly: ` + "`" + `CUSTOMER/MERGED` + "`" + `."
+  CUSTOMER_MERGED
+  "A customer profile was created. Gladly: ` + "`" + `CUSTOMER_PROFILE/CREATED` + "`" + `."
+  CUSTOMER_PROFILE_CREATED
+  "A customer profile was deleted, with its conversations and tasks. Gladly: ` + "`" + `CUSTOMER_PROFILE/DELETED` + "`" + `."
+  CUSTOMER_PROFILE_DELETED
+  "Two customer profiles were merged (deprecated form of CUSTOMER/MERGED). Gladly: ` + "`" + `CUSTOMER_PROFILE/MERGED` + "`" + `."
+  CUSTOMER_PROFILE_MERGED
+  "A customer profile changed. Gladly: ` + "`" + `CUSTOMER_PROFILE/UPDATED` + "`" + `."
+  CUSTOMER_PROFILE_UPDATED
+  "An export job finished; its files are ready. Gladly: ` + "`" + `EXPORT_JOB/COMPLETED` + "`" + `."
+  EXPORT_JOB_COMPLETED
+  "An export job failed. Gladly: ` + "`" + `EXPORT_JOB/FAILED` + "`" + `."
+  EXPORT_JOB_FAILED
+  "A payment request was sent to the customer. Gladly: ` + "`" + `PAYMENT_REQUEST/CREATED` + "`" + `."
+  PAYMENT_REQUEST_CREATED
+  "A payment request's status changed. Gladly: ` + "`" + `PAYMENT_REQUEST/STATUS_CHANGED` + "`" + `."
+  PAYMENT_REQUEST_STATUS_CHANGED
+  "The customer viewed a payment request. Gladly: ` + "`" + `PAYMENT_REQUEST/VIEWED` + "`" + `."
+  PAYMENT_REQUEST_VIEWED
+  "A task (ticket) was assigned to another inbox or agent. Gladly: ` + "`" + `TASK/ASSIGNEE_UPDATED` + "`" + `."
+  TASK_ASSIGNEE_UPDATED
+  "A task was closed. Gladly: ` + "`" + `TASK/CLOSED` + "`" + `."
+  TASK_CLOSED
+  "A comment was added to a task. Gladly: ` + "`" + `TASK/COMMENT_ADDED` + "`" + `."
+  TASK_COMMENT_ADDED
+  "A task's description changed. Gladly: ` + "`" + `TASK/CONTENT_UPDATED` + "`" + `."
+  TASK_CONTENT_UPDATED
+  "A task was created. Gladly: ` + "`" + `TASK/CREATED` + "`" + `."
+  TASK_CREATED
+  "A task's due date changed. Gladly: ` + "`" + `TASK/DUE_DATE_UPDATED` + "`" + `."
+  TASK_DUE_DATE_UPDATED
+  "An agent started following a task. Gladly: ` + "`" + `TASK/FOLLOWER_ADDED` + "`" + `."
+  TASK_FOLLOWER_ADDED
+  "An agent stopped following a task. Gladly: ` + "`" + `TASK/FOLLOWER_REMOVED` + "`" + `."
+  TASK_FOLLOWER_REMOVED
+  "A closed task was reopened. Gladly: ` + "`" + `TASK/REOPENED` + "`" + `."
+  TASK_REOPENED
+}
+`, BuiltIn: false},
 	{Name: "../../schema/ticketing.graphqls", Input: `# Ticketing: the unified model (Ticket, Comment, Contact) over Gladly tasks, task comments and
 # customer profiles.
 
@@ -7653,6 +9003,32 @@ func (ec *executionContext) childFields_AudienceEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type AudienceEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_AutomationEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AutomationEvent_id(ctx, field)
+	case "type":
+		return ec.fieldContext_AutomationEvent_type(ctx, field)
+	case "gladlyType":
+		return ec.fieldContext_AutomationEvent_gladlyType(ctx, field)
+	case "timestamp":
+		return ec.fieldContext_AutomationEvent_timestamp(ctx, field)
+	case "cursor":
+		return ec.fieldContext_AutomationEvent_cursor(ctx, field)
+	case "initiator":
+		return ec.fieldContext_AutomationEvent_initiator(ctx, field)
+	case "content":
+		return ec.fieldContext_AutomationEvent_content(ctx, field)
+	case "conversation":
+		return ec.fieldContext_AutomationEvent_conversation(ctx, field)
+	case "contact":
+		return ec.fieldContext_AutomationEvent_contact(ctx, field)
+	case "sessionId":
+		return ec.fieldContext_AutomationEvent_sessionId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AutomationEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_AutomationMenuItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7737,6 +9113,44 @@ func (ec *executionContext) childFields_CallRecordingPayload(ctx context.Context
 		return ec.fieldContext_CallRecordingPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CallRecordingPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ChannelContactEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ChannelContactEvent_id(ctx, field)
+	case "type":
+		return ec.fieldContext_ChannelContactEvent_type(ctx, field)
+	case "gladlyType":
+		return ec.fieldContext_ChannelContactEvent_gladlyType(ctx, field)
+	case "timestamp":
+		return ec.fieldContext_ChannelContactEvent_timestamp(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ChannelContactEvent_cursor(ctx, field)
+	case "initiator":
+		return ec.fieldContext_ChannelContactEvent_initiator(ctx, field)
+	case "content":
+		return ec.fieldContext_ChannelContactEvent_content(ctx, field)
+	case "channelContactId":
+		return ec.fieldContext_ChannelContactEvent_channelContactId(ctx, field)
+	case "channel":
+		return ec.fieldContext_ChannelContactEvent_channel(ctx, field)
+	case "conversation":
+		return ec.fieldContext_ChannelContactEvent_conversation(ctx, field)
+	case "contact":
+		return ec.fieldContext_ChannelContactEvent_contact(ctx, field)
+	case "message":
+		return ec.fieldContext_ChannelContactEvent_message(ctx, field)
+	case "user":
+		return ec.fieldContext_ChannelContactEvent_user(ctx, field)
+	case "assignee":
+		return ec.fieldContext_ChannelContactEvent_assignee(ctx, field)
+	case "reason":
+		return ec.fieldContext_ChannelContactEvent_reason(ctx, field)
+	case "status":
+		return ec.fieldContext_ChannelContactEvent_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChannelContactEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_Comment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7867,6 +9281,32 @@ func (ec *executionContext) childFields_ContactEmail(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type ContactEmail", field.Name)
 }
 
+func (ec *executionContext) childFields_ContactEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ContactEvent_id(ctx, field)
+	case "type":
+		return ec.fieldContext_ContactEvent_type(ctx, field)
+	case "gladlyType":
+		return ec.fieldContext_ContactEvent_gladlyType(ctx, field)
+	case "timestamp":
+		return ec.fieldContext_ContactEvent_timestamp(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ContactEvent_cursor(ctx, field)
+	case "initiator":
+		return ec.fieldContext_ContactEvent_initiator(ctx, field)
+	case "content":
+		return ec.fieldContext_ContactEvent_content(ctx, field)
+	case "contactId":
+		return ec.fieldContext_ContactEvent_contactId(ctx, field)
+	case "contact":
+		return ec.fieldContext_ContactEvent_contact(ctx, field)
+	case "mergedContactId":
+		return ec.fieldContext_ContactEvent_mergedContactId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_ContactPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "contact":
@@ -7975,6 +9415,42 @@ func (ec *executionContext) childFields_ConversationEdge(ctx context.Context, fi
 		return ec.fieldContext_ConversationEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConversationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ConversationEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ConversationEvent_id(ctx, field)
+	case "type":
+		return ec.fieldContext_ConversationEvent_type(ctx, field)
+	case "gladlyType":
+		return ec.fieldContext_ConversationEvent_gladlyType(ctx, field)
+	case "timestamp":
+		return ec.fieldContext_ConversationEvent_timestamp(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ConversationEvent_cursor(ctx, field)
+	case "initiator":
+		return ec.fieldContext_ConversationEvent_initiator(ctx, field)
+	case "content":
+		return ec.fieldContext_ConversationEvent_content(ctx, field)
+	case "conversation":
+		return ec.fieldContext_ConversationEvent_conversation(ctx, field)
+	case "contact":
+		return ec.fieldContext_ConversationEvent_contact(ctx, field)
+	case "assignee":
+		return ec.fieldContext_ConversationEvent_assignee(ctx, field)
+	case "reason":
+		return ec.fieldContext_ConversationEvent_reason(ctx, field)
+	case "topic":
+		return ec.fieldContext_ConversationEvent_topic(ctx, field)
+	case "note":
+		return ec.fieldContext_ConversationEvent_note(ctx, field)
+	case "customAttributeKey":
+		return ec.fieldContext_ConversationEvent_customAttributeKey(ctx, field)
+	case "customAttributeValue":
+		return ec.fieldContext_ConversationEvent_customAttributeValue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConversationEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_ConversationItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8249,6 +9725,28 @@ func (ec *executionContext) childFields_ExportJobEdge(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type ExportJobEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ExportJobEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ExportJobEvent_id(ctx, field)
+	case "type":
+		return ec.fieldContext_ExportJobEvent_type(ctx, field)
+	case "gladlyType":
+		return ec.fieldContext_ExportJobEvent_gladlyType(ctx, field)
+	case "timestamp":
+		return ec.fieldContext_ExportJobEvent_timestamp(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ExportJobEvent_cursor(ctx, field)
+	case "initiator":
+		return ec.fieldContext_ExportJobEvent_initiator(ctx, field)
+	case "content":
+		return ec.fieldContext_ExportJobEvent_content(ctx, field)
+	case "exportJob":
+		return ec.fieldContext_ExportJobEvent_exportJob(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExportJobEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_ExportJobParameters(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "type":
@@ -8423,6 +9921,36 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PaymentRequestEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PaymentRequestEvent_id(ctx, field)
+	case "type":
+		return ec.fieldContext_PaymentRequestEvent_type(ctx, field)
+	case "gladlyType":
+		return ec.fieldContext_PaymentRequestEvent_gladlyType(ctx, field)
+	case "timestamp":
+		return ec.fieldContext_PaymentRequestEvent_timestamp(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PaymentRequestEvent_cursor(ctx, field)
+	case "initiator":
+		return ec.fieldContext_PaymentRequestEvent_initiator(ctx, field)
+	case "content":
+		return ec.fieldContext_PaymentRequestEvent_content(ctx, field)
+	case "paymentRequestId":
+		return ec.fieldContext_PaymentRequestEvent_paymentRequestId(ctx, field)
+	case "conversation":
+		return ec.fieldContext_PaymentRequestEvent_conversation(ctx, field)
+	case "contact":
+		return ec.fieldContext_PaymentRequestEvent_contact(ctx, field)
+	case "oldStatus":
+		return ec.fieldContext_PaymentRequestEvent_oldStatus(ctx, field)
+	case "newStatus":
+		return ec.fieldContext_PaymentRequestEvent_newStatus(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PaymentRequestEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_PublicAnswer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8585,6 +10113,38 @@ func (ec *executionContext) childFields_TicketEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type TicketEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_TicketEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_TicketEvent_id(ctx, field)
+	case "type":
+		return ec.fieldContext_TicketEvent_type(ctx, field)
+	case "gladlyType":
+		return ec.fieldContext_TicketEvent_gladlyType(ctx, field)
+	case "timestamp":
+		return ec.fieldContext_TicketEvent_timestamp(ctx, field)
+	case "cursor":
+		return ec.fieldContext_TicketEvent_cursor(ctx, field)
+	case "initiator":
+		return ec.fieldContext_TicketEvent_initiator(ctx, field)
+	case "content":
+		return ec.fieldContext_TicketEvent_content(ctx, field)
+	case "ticket":
+		return ec.fieldContext_TicketEvent_ticket(ctx, field)
+	case "contact":
+		return ec.fieldContext_TicketEvent_contact(ctx, field)
+	case "comment":
+		return ec.fieldContext_TicketEvent_comment(ctx, field)
+	case "follower":
+		return ec.fieldContext_TicketEvent_follower(ctx, field)
+	case "assignee":
+		return ec.fieldContext_TicketEvent_assignee(ctx, field)
+	case "dueAt":
+		return ec.fieldContext_TicketEvent_dueAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TicketEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_TicketPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "ticket":
@@ -8703,6 +10263,32 @@ func (ec *executionContext) childFields_UserError(ctx context.Context, field gra
 		return ec.fieldContext_UserError_meta(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UserError", field.Name)
+}
+
+func (ec *executionContext) childFields_UserEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_UserEvent_id(ctx, field)
+	case "type":
+		return ec.fieldContext_UserEvent_type(ctx, field)
+	case "gladlyType":
+		return ec.fieldContext_UserEvent_gladlyType(ctx, field)
+	case "timestamp":
+		return ec.fieldContext_UserEvent_timestamp(ctx, field)
+	case "cursor":
+		return ec.fieldContext_UserEvent_cursor(ctx, field)
+	case "initiator":
+		return ec.fieldContext_UserEvent_initiator(ctx, field)
+	case "content":
+		return ec.fieldContext_UserEvent_content(ctx, field)
+	case "user":
+		return ec.fieldContext_UserEvent_user(ctx, field)
+	case "availableFor":
+		return ec.fieldContext_UserEvent_availableFor(ctx, field)
+	case "occurredAt":
+		return ec.fieldContext_UserEvent_occurredAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UserEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_UserIdentityTokenPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -665,6 +665,20 @@ type SmsContent struct {
 
 func (SmsContent) IsConversationItemContent() {}
 
+// Real-time events from Gladly, delivered as they happen. Each field delivers one family of Gladly's
+// webhook events, optionally narrowed to some event types and to one contact, conversation, ticket or
+// user; a field with no such narrowing is organization-wide and also needs the `admin:read` scope.
+//
+// Every event's objects (`contact`, `conversation`, `ticket`, …) are read when the event is delivered,
+// after gladgraph dropped what the event made stale from its cache: they show the state after the
+// event (or later). An event carries a `cursor`; subscribing again with `after` set to the last
+// cursor received replays what was missed (from gladgraph's event log, or from Gladly's event history
+// of the last 24 hours, in which case an event may arrive twice: use its `id`). A subscription ends
+// with an error when its subscriber reads too slowly, when it reaches its lifetime, or when the server
+// shuts down; the error says to resubscribe after the last cursor.
+type Subscription struct {
+}
+
 // A task shown on the timeline, from Gladly's deprecated item-based tasks. Gladly: content type `TASK`.
 // Tickets (Gladly's Tasks API) are the current way to work with tasks.
 type TaskContent struct {
@@ -1651,6 +1665,214 @@ func (e *ExportType) UnmarshalJSON(b []byte) error {
 }
 
 func (e ExportType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The Gladly webhook event types (Gladly: `type`, with `/` written `_`).
+type GladlyEventType string
+
+const (
+	// An agent entered focus mode for some channels. Gladly: `AGENT_AVAILABILITY/FOCUS_ENTERED`.
+	GladlyEventTypeAgentAvailabilityFocusEntered GladlyEventType = "AGENT_AVAILABILITY_FOCUS_ENTERED"
+	// An agent left focus mode. Gladly: `AGENT_AVAILABILITY/FOCUS_EXITED`.
+	GladlyEventTypeAgentAvailabilityFocusExited GladlyEventType = "AGENT_AVAILABILITY_FOCUS_EXITED"
+	// The channels an agent is available for changed. Gladly: `AGENT_AVAILABILITY/UPDATED`.
+	GladlyEventTypeAgentAvailabilityUpdated GladlyEventType = "AGENT_AVAILABILITY_UPDATED"
+	// An agent changed the reason they are active. Gladly: `AGENT_STATUS/CHANGED_ACTIVE_REASON`.
+	GladlyEventTypeAgentStatusChangedActiveReason GladlyEventType = "AGENT_STATUS_CHANGED_ACTIVE_REASON"
+	// An agent logged in. Gladly: `AGENT_STATUS/LOGGED_IN`.
+	GladlyEventTypeAgentStatusLoggedIn GladlyEventType = "AGENT_STATUS_LOGGED_IN"
+	// An agent logged out. Gladly: `AGENT_STATUS/LOGGED_OUT`.
+	GladlyEventTypeAgentStatusLoggedOut GladlyEventType = "AGENT_STATUS_LOGGED_OUT"
+	// An agent returned from away. Gladly: `AGENT_STATUS/RETURNED_FROM_AWAY`.
+	GladlyEventTypeAgentStatusReturnedFromAway GladlyEventType = "AGENT_STATUS_RETURNED_FROM_AWAY"
+	// An agent went away. Gladly: `AGENT_STATUS/WENT_AWAY`.
+	GladlyEventTypeAgentStatusWentAway GladlyEventType = "AGENT_STATUS_WENT_AWAY"
+	// A customer's message reached the automation (chatbot) handling the conversation. Gladly: `AUTOMATION/MESSAGE_RECEIVED`.
+	GladlyEventTypeAutomationMessageReceived GladlyEventType = "AUTOMATION_MESSAGE_RECEIVED"
+	// The automation (chatbot) sent a message to the customer. Gladly: `AUTOMATION/MESSAGE_SENT`.
+	GladlyEventTypeAutomationMessageSent GladlyEventType = "AUTOMATION_MESSAGE_SENT"
+	// A contact (one exchange on a channel) ended. Gladly: `CONTACT/ENDED`.
+	GladlyEventTypeContactEnded GladlyEventType = "CONTACT_ENDED"
+	// A contact was fulfilled (responded to or canceled). Gladly: `CONTACT/FULFILLED`.
+	GladlyEventTypeContactFulfilled GladlyEventType = "CONTACT_FULFILLED"
+	// A phone call came off hold. Gladly: `CONTACT/HOLD_ENDED`.
+	GladlyEventTypeContactHoldEnded GladlyEventType = "CONTACT_HOLD_ENDED"
+	// A phone call was put on hold. Gladly: `CONTACT/HOLD_STARTED`.
+	GladlyEventTypeContactHoldStarted GladlyEventType = "CONTACT_HOLD_STARTED"
+	// An agent joined a contact. Gladly: `CONTACT/JOINED`.
+	GladlyEventTypeContactJoined GladlyEventType = "CONTACT_JOINED"
+	// A message from the customer arrived. Gladly: `CONTACT/MESSAGE_RECEIVED`.
+	GladlyEventTypeContactMessageReceived GladlyEventType = "CONTACT_MESSAGE_RECEIVED"
+	// A message was sent to the customer. Gladly: `CONTACT/MESSAGE_SENT`.
+	GladlyEventTypeContactMessageSent GladlyEventType = "CONTACT_MESSAGE_SENT"
+	// An agent accepted an offered contact. Gladly: `CONTACT/OFFER_ACCEPTED`.
+	GladlyEventTypeContactOfferAccepted GladlyEventType = "CONTACT_OFFER_ACCEPTED"
+	// A contact was offered to an agent. Gladly: `CONTACT/OFFERED`.
+	GladlyEventTypeContactOffered GladlyEventType = "CONTACT_OFFERED"
+	// An agent declined or missed an offered contact. Gladly: `CONTACT/OFFER_REJECTED`.
+	GladlyEventTypeContactOfferRejected GladlyEventType = "CONTACT_OFFER_REJECTED"
+	// A contact started. Gladly: `CONTACT/STARTED`.
+	GladlyEventTypeContactStarted GladlyEventType = "CONTACT_STARTED"
+	// A contact was transferred to another inbox or agent. Gladly: `CONTACT/TRANSFERRED`.
+	GladlyEventTypeContactTransferred GladlyEventType = "CONTACT_TRANSFERRED"
+	// A conversation was closed. Gladly: `CONVERSATION/CLOSED`.
+	GladlyEventTypeConversationClosed GladlyEventType = "CONVERSATION_CLOSED"
+	// A conversation was created. Gladly: `CONVERSATION/CREATED`.
+	GladlyEventTypeConversationCreated GladlyEventType = "CONVERSATION_CREATED"
+	// A custom attribute was set on a conversation. Gladly: `CONVERSATION/CUSTOM_ATTRIBUTE_ADDED`.
+	GladlyEventTypeConversationCustomAttributeAdded GladlyEventType = "CONVERSATION_CUSTOM_ATTRIBUTE_ADDED"
+	// A custom attribute was removed from a conversation. Gladly: `CONVERSATION/CUSTOM_ATTRIBUTE_REMOVED`.
+	GladlyEventTypeConversationCustomAttributeRemoved GladlyEventType = "CONVERSATION_CUSTOM_ATTRIBUTE_REMOVED"
+	// A note was added to a conversation. Gladly: `CONVERSATION/NOTE_CREATED`.
+	GladlyEventTypeConversationNoteCreated GladlyEventType = "CONVERSATION_NOTE_CREATED"
+	// A closed conversation was reopened. Gladly: `CONVERSATION/REOPENED`.
+	GladlyEventTypeConversationReopened GladlyEventType = "CONVERSATION_REOPENED"
+	// A topic was added to a conversation. Gladly: `CONVERSATION/TOPIC_ADDED`.
+	GladlyEventTypeConversationTopicAdded GladlyEventType = "CONVERSATION_TOPIC_ADDED"
+	// A topic was removed from a conversation. Gladly: `CONVERSATION/TOPIC_REMOVED`.
+	GladlyEventTypeConversationTopicRemoved GladlyEventType = "CONVERSATION_TOPIC_REMOVED"
+	// A conversation was assigned to another inbox or agent. Gladly: `CONVERSATION_ASSIGNEE/UPDATED`.
+	GladlyEventTypeConversationAssigneeUpdated GladlyEventType = "CONVERSATION_ASSIGNEE_UPDATED"
+	// A conversation's status changed (webhook only, never in Gladly's event history). Gladly: `CONVERSATION_STATUS/UPDATED`.
+	GladlyEventTypeConversationStatusUpdated GladlyEventType = "CONVERSATION_STATUS_UPDATED"
+	// A message was sent to the customer over a custom channel. Gladly: `CUSTOM_CHANNEL/MESSAGE_SENT`.
+	GladlyEventTypeCustomChannelMessageSent GladlyEventType = "CUSTOM_CHANNEL_MESSAGE_SENT"
+	// Two customer profiles were merged, with their conversations. Gladly: `CUSTOMER/MERGED`.
+	GladlyEventTypeCustomerMerged GladlyEventType = "CUSTOMER_MERGED"
+	// A customer profile was created. Gladly: `CUSTOMER_PROFILE/CREATED`.
+	GladlyEventTypeCustomerProfileCreated GladlyEventType = "CUSTOMER_PROFILE_CREATED"
+	// A customer profile was deleted, with its conversations and tasks. Gladly: `CUSTOMER_PROFILE/DELETED`.
+	GladlyEventTypeCustomerProfileDeleted GladlyEventType = "CUSTOMER_PROFILE_DELETED"
+	// Two customer profiles were merged (deprecated form of CUSTOMER/MERGED). Gladly: `CUSTOMER_PROFILE/MERGED`.
+	GladlyEventTypeCustomerProfileMerged GladlyEventType = "CUSTOMER_PROFILE_MERGED"
+	// A customer profile changed. Gladly: `CUSTOMER_PROFILE/UPDATED`.
+	GladlyEventTypeCustomerProfileUpdated GladlyEventType = "CUSTOMER_PROFILE_UPDATED"
+	// An export job finished; its files are ready. Gladly: `EXPORT_JOB/COMPLETED`.
+	GladlyEventTypeExportJobCompleted GladlyEventType = "EXPORT_JOB_COMPLETED"
+	// An export job failed. Gladly: `EXPORT_JOB/FAILED`.
+	GladlyEventTypeExportJobFailed GladlyEventType = "EXPORT_JOB_FAILED"
+	// A payment request was sent to the customer. Gladly: `PAYMENT_REQUEST/CREATED`.
+	GladlyEventTypePaymentRequestCreated GladlyEventType = "PAYMENT_REQUEST_CREATED"
+	// A payment request's status changed. Gladly: `PAYMENT_REQUEST/STATUS_CHANGED`.
+	GladlyEventTypePaymentRequestStatusChanged GladlyEventType = "PAYMENT_REQUEST_STATUS_CHANGED"
+	// The customer viewed a payment request. Gladly: `PAYMENT_REQUEST/VIEWED`.
+	GladlyEventTypePaymentRequestViewed GladlyEventType = "PAYMENT_REQUEST_VIEWED"
+	// A task (ticket) was assigned to another inbox or agent. Gladly: `TASK/ASSIGNEE_UPDATED`.
+	GladlyEventTypeTaskAssigneeUpdated GladlyEventType = "TASK_ASSIGNEE_UPDATED"
+	// A task was closed. Gladly: `TASK/CLOSED`.
+	GladlyEventTypeTaskClosed GladlyEventType = "TASK_CLOSED"
+	// A comment was added to a task. Gladly: `TASK/COMMENT_ADDED`.
+	GladlyEventTypeTaskCommentAdded GladlyEventType = "TASK_COMMENT_ADDED"
+	// A task's description changed. Gladly: `TASK/CONTENT_UPDATED`.
+	GladlyEventTypeTaskContentUpdated GladlyEventType = "TASK_CONTENT_UPDATED"
+	// A task was created. Gladly: `TASK/CREATED`.
+	GladlyEventTypeTaskCreated GladlyEventType = "TASK_CREATED"
+	// A task's due date changed. Gladly: `TASK/DUE_DATE_UPDATED`.
+	GladlyEventTypeTaskDueDateUpdated GladlyEventType = "TASK_DUE_DATE_UPDATED"
+	// An agent started following a task. Gladly: `TASK/FOLLOWER_ADDED`.
+	GladlyEventTypeTaskFollowerAdded GladlyEventType = "TASK_FOLLOWER_ADDED"
+	// An agent stopped following a task. Gladly: `TASK/FOLLOWER_REMOVED`.
+	GladlyEventTypeTaskFollowerRemoved GladlyEventType = "TASK_FOLLOWER_REMOVED"
+	// A closed task was reopened. Gladly: `TASK/REOPENED`.
+	GladlyEventTypeTaskReopened GladlyEventType = "TASK_REOPENED"
+)
+
+var AllGladlyEventType = []GladlyEventType{
+	GladlyEventTypeAgentAvailabilityFocusEntered,
+	GladlyEventTypeAgentAvailabilityFocusExited,
+	GladlyEventTypeAgentAvailabilityUpdated,
+	GladlyEventTypeAgentStatusChangedActiveReason,
+	GladlyEventTypeAgentStatusLoggedIn,
+	GladlyEventTypeAgentStatusLoggedOut,
+	GladlyEventTypeAgentStatusReturnedFromAway,
+	GladlyEventTypeAgentStatusWentAway,
+	GladlyEventTypeAutomationMessageReceived,
+	GladlyEventTypeAutomationMessageSent,
+	GladlyEventTypeContactEnded,
+	GladlyEventTypeContactFulfilled,
+	GladlyEventTypeContactHoldEnded,
+	GladlyEventTypeContactHoldStarted,
+	GladlyEventTypeContactJoined,
+	GladlyEventTypeContactMessageReceived,
+	GladlyEventTypeContactMessageSent,
+	GladlyEventTypeContactOfferAccepted,
+	GladlyEventTypeContactOffered,
+	GladlyEventTypeContactOfferRejected,
+	GladlyEventTypeContactStarted,
+	GladlyEventTypeContactTransferred,
+	GladlyEventTypeConversationClosed,
+	GladlyEventTypeConversationCreated,
+	GladlyEventTypeConversationCustomAttributeAdded,
+	GladlyEventTypeConversationCustomAttributeRemoved,
+	GladlyEventTypeConversationNoteCreated,
+	GladlyEventTypeConversationReopened,
+	GladlyEventTypeConversationTopicAdded,
+	GladlyEventTypeConversationTopicRemoved,
+	GladlyEventTypeConversationAssigneeUpdated,
+	GladlyEventTypeConversationStatusUpdated,
+	GladlyEventTypeCustomChannelMessageSent,
+	GladlyEventTypeCustomerMerged,
+	GladlyEventTypeCustomerProfileCreated,
+	GladlyEventTypeCustomerProfileDeleted,
+	GladlyEventTypeCustomerProfileMerged,
+	GladlyEventTypeCustomerProfileUpdated,
+	GladlyEventTypeExportJobCompleted,
+	GladlyEventTypeExportJobFailed,
+	GladlyEventTypePaymentRequestCreated,
+	GladlyEventTypePaymentRequestStatusChanged,
+	GladlyEventTypePaymentRequestViewed,
+	GladlyEventTypeTaskAssigneeUpdated,
+	GladlyEventTypeTaskClosed,
+	GladlyEventTypeTaskCommentAdded,
+	GladlyEventTypeTaskContentUpdated,
+	GladlyEventTypeTaskCreated,
+	GladlyEventTypeTaskDueDateUpdated,
+	GladlyEventTypeTaskFollowerAdded,
+	GladlyEventTypeTaskFollowerRemoved,
+	GladlyEventTypeTaskReopened,
+}
+
+func (e GladlyEventType) IsValid() bool {
+	switch e {
+	case GladlyEventTypeAgentAvailabilityFocusEntered, GladlyEventTypeAgentAvailabilityFocusExited, GladlyEventTypeAgentAvailabilityUpdated, GladlyEventTypeAgentStatusChangedActiveReason, GladlyEventTypeAgentStatusLoggedIn, GladlyEventTypeAgentStatusLoggedOut, GladlyEventTypeAgentStatusReturnedFromAway, GladlyEventTypeAgentStatusWentAway, GladlyEventTypeAutomationMessageReceived, GladlyEventTypeAutomationMessageSent, GladlyEventTypeContactEnded, GladlyEventTypeContactFulfilled, GladlyEventTypeContactHoldEnded, GladlyEventTypeContactHoldStarted, GladlyEventTypeContactJoined, GladlyEventTypeContactMessageReceived, GladlyEventTypeContactMessageSent, GladlyEventTypeContactOfferAccepted, GladlyEventTypeContactOffered, GladlyEventTypeContactOfferRejected, GladlyEventTypeContactStarted, GladlyEventTypeContactTransferred, GladlyEventTypeConversationClosed, GladlyEventTypeConversationCreated, GladlyEventTypeConversationCustomAttributeAdded, GladlyEventTypeConversationCustomAttributeRemoved, GladlyEventTypeConversationNoteCreated, GladlyEventTypeConversationReopened, GladlyEventTypeConversationTopicAdded, GladlyEventTypeConversationTopicRemoved, GladlyEventTypeConversationAssigneeUpdated, GladlyEventTypeConversationStatusUpdated, GladlyEventTypeCustomChannelMessageSent, GladlyEventTypeCustomerMerged, GladlyEventTypeCustomerProfileCreated, GladlyEventTypeCustomerProfileDeleted, GladlyEventTypeCustomerProfileMerged, GladlyEventTypeCustomerProfileUpdated, GladlyEventTypeExportJobCompleted, GladlyEventTypeExportJobFailed, GladlyEventTypePaymentRequestCreated, GladlyEventTypePaymentRequestStatusChanged, GladlyEventTypePaymentRequestViewed, GladlyEventTypeTaskAssigneeUpdated, GladlyEventTypeTaskClosed, GladlyEventTypeTaskCommentAdded, GladlyEventTypeTaskContentUpdated, GladlyEventTypeTaskCreated, GladlyEventTypeTaskDueDateUpdated, GladlyEventTypeTaskFollowerAdded, GladlyEventTypeTaskFollowerRemoved, GladlyEventTypeTaskReopened:
+		return true
+	}
+	return false
+}
+
+func (e GladlyEventType) String() string {
+	return string(e)
+}
+
+func (e *GladlyEventType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = GladlyEventType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid GladlyEventType", str)
+	}
+	return nil
+}
+
+func (e GladlyEventType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *GladlyEventType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e GladlyEventType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
