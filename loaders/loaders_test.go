@@ -75,11 +75,13 @@ func TestContactsBatchThroughOneCacheRoundTrip(t *testing.T) {
 	if n := r.srv.Calls("getCustomer"); n != 100 {
 		t.Errorf("cold: %d customer GETs, want 100", n)
 	}
-	if g := r.cache.gets.Load(); g != 1 {
-		t.Errorf("cold: %d cache reads for one batch, want 1", g)
+	// Loaders pay no fixed wait (issue 15): a batch may leave before its last key is queued, so
+	// 100 keys take one round trip, or two when the dispatcher wins that race — never one each.
+	if g := r.cache.gets.Load(); g < 1 || g > 2 {
+		t.Errorf("cold: %d cache reads for one batch, want 1 (2 at most)", g)
 	}
-	if s := r.cache.sets.Load(); s != 1 {
-		t.Errorf("cold: %d cache write-backs for one batch, want 1", s)
+	if s := r.cache.sets.Load(); s < 1 || s > 2 {
+		t.Errorf("cold: %d cache write-backs for one batch, want 1 (2 at most)", s)
 	}
 	r.srv.ResetStats()
 	r.cache.gets.Store(0)
@@ -87,8 +89,8 @@ func TestContactsBatchThroughOneCacheRoundTrip(t *testing.T) {
 	if n := r.srv.TotalCalls(); n != 0 {
 		t.Errorf("warm: %d Gladly calls, want 0", n)
 	}
-	if g := r.cache.gets.Load(); g != 1 {
-		t.Errorf("warm: %d cache reads for one batch, want 1", g)
+	if g := r.cache.gets.Load(); g < 1 || g > 2 {
+		t.Errorf("warm: %d cache reads for one batch, want 1 (2 at most)", g)
 	}
 }
 
