@@ -65,6 +65,13 @@ func (l *relLog) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// String returns the kept lines (access lines are only counted).
+func (l *relLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
 // count returns how many kept lines contain every one of subs.
 func (l *relLog) count(subs ...string) int {
 	l.mu.Lock()

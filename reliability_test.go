@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"slices"
 	"sync"
@@ -283,6 +284,7 @@ func TestRedisKilledUnderLoad(t *testing.T) {
 	var stop atomic.Bool
 	var wg sync.WaitGroup
 	var seq atomic.Int64
+	var done atomic.Int64 // requests answered
 	// Four clients pausing 100 ms between requests ask Gladly for at most 80 calls a second,
 	// under its limit (100 here): while Redis is down the replica limits itself alone and cannot
 	// know what it sent through the shared window the second before.
@@ -299,13 +301,25 @@ func TestRedisKilledUnderLoad(t *testing.T) {
 				default:
 					res.add(fx.read(t.Context(), in, i))
 				}
+				done.Add(1)
 			}
 		})
 	}
 	time.Sleep(phase)
 	rs.Kill(t)
 	killed := time.Now()
+	if c, err := net.DialTimeout("tcp", rs.Addr(), time.Second); err == nil {
+		c.Close()
+		t.Fatal("something still listens on Redis's port after it was killed")
+	}
+	// The outage lasts the phase and at least a dozen requests: a machine stalled by other
+	// tests may otherwise let the whole outage pass with no request sent, which proves nothing.
+	atKill := done.Load()
 	time.Sleep(phase)
+	for done.Load()-atKill < 12 && time.Since(killed) < 20*time.Second {
+		time.Sleep(20 * time.Millisecond)
+	}
+	duringOutage := done.Load() - atKill
 	rs.Restart(t)
 	restarted := time.Now()
 
@@ -330,9 +344,9 @@ func TestRedisKilledUnderLoad(t *testing.T) {
 	up := in.Logs.count("cache: reachable again")
 	limDown := in.Logs.count("rate limit: Redis unreachable")
 	limUp := in.Logs.count("rate limit: Redis reachable again")
-	t.Logf("Redis killed after %v of load, restarted %v later: %s; cache in use again %v after the restart; "+
+	t.Logf("Redis killed after %v of load, restarted %v later (%d requests answered meanwhile): %s; cache in use again %v after the restart; "+
 		"log: cache down/up %d/%d lines, rate limit local/shared %d/%d lines, %d warnings in all; %s",
-		phase, restarted.Sub(killed).Round(time.Millisecond), res, resumed.Round(time.Millisecond),
+		phase, restarted.Sub(killed).Round(time.Millisecond), duringOutage, res, resumed.Round(time.Millisecond),
 		down, up, limDown, limUp, in.Logs.count(`"level":"warn"`)+redisLibLog.count("redis"), wl.verify(t, fx.fake))
 	res.check(t)
 	if res.clean != res.requests {
@@ -344,7 +358,8 @@ func TestRedisKilledUnderLoad(t *testing.T) {
 	// One line per change of state: one outage is one down and one up (a slow answer under a
 	// loaded machine may add a flap; a flood would be hundreds).
 	if down < 1 || up != down || down > 3 || limDown < 1 || limUp != limDown || limDown > 3 {
-		t.Errorf("state changes logged: cache down %d up %d, rate limit down %d up %d; want one line each", down, up, limDown, limUp)
+		t.Errorf("state changes logged: cache down %d up %d, rate limit down %d up %d; want one line each; the replica's log:\n%s",
+			down, up, limDown, limUp, in.Logs.String())
 	}
 	// go-redis reports every failed dial; the logger run installs lets one a minute through.
 	if n, most := redisLibLog.count("failed to dial"), 1+int(time.Since(testsStarted)/edge.RedisLogEvery); n > most {

@@ -1,13 +1,17 @@
 package config
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"io"
+	"net"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gladgraph/gladgraph/loaders"
+	"github.com/gladgraph/gladgraph/loaders/redistest"
 	"github.com/rs/zerolog"
 )
 
@@ -259,6 +263,63 @@ func TestRedisURLForms(t *testing.T) {
 	}
 	if got := redisDisplay("rediss://user:pw@cache.example.com:6380/1?password=x"); got != "rediss://cache.example.com:6380/1" {
 		t.Errorf("redisDisplay = %q", got)
+	}
+}
+
+// Every deployment form gets the breaker's client settings (one dial attempt, one retry, context
+// deadlines on the socket) unless the URL names its own; and against a dead Redis a call fails at
+// once with the refusal, not with the caller's deadline after go-redis's dial retries, which the
+// breaker does not count (the cache then never opened and every read waited out its timeout).
+func TestRedisClientTunedForTheBreaker(t *testing.T) {
+	t.Parallel()
+	want := loaders.Tuning(loaders.DefaultFetchConcurrency)
+	tuned := func(size, idle, retries, dials int, poolTimeout, backoff time.Duration, ctxTimeout bool) loaders.RedisTuning {
+		return loaders.RedisTuning{PoolSize: size, MinIdleConns: idle, MaxRetries: retries, DialerRetries: dials,
+			PoolTimeout: poolTimeout, RetryBackoff: backoff, ContextTimeoutEnabled: ctxTimeout}
+	}
+	for _, u := range []string{"redis://localhost:6379/0", "redis+sentinel://s1:26379/0?master_name=m", "redis+cluster://n1:7000"} {
+		tgt, err := redisOptions(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got loaders.RedisTuning
+		switch {
+		case tgt.simple != nil:
+			o := tgt.simple
+			got = tuned(o.PoolSize, o.MinIdleConns, o.MaxRetries, o.DialerRetries, o.PoolTimeout, o.MaxRetryBackoff, o.ContextTimeoutEnabled)
+		case tgt.failover != nil:
+			o := tgt.failover
+			got = tuned(o.PoolSize, o.MinIdleConns, o.MaxRetries, o.DialerRetries, o.PoolTimeout, o.MaxRetryBackoff, o.ContextTimeoutEnabled)
+		default:
+			o := tgt.cluster
+			got = tuned(o.PoolSize, o.MinIdleConns, o.MaxRetries, o.DialerRetries, o.PoolTimeout, o.MaxRetryBackoff, o.ContextTimeoutEnabled)
+		}
+		if got != want {
+			t.Errorf("%s: %+v, want %+v", u, got, want)
+		}
+	}
+	tgt, err := redisOptions("redis://localhost:6379/0?pool_size=7&max_retries=3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tgt.simple.PoolSize != 7 || tgt.simple.MaxRetries != 3 {
+		t.Errorf("the URL's own pool_size and max_retries: %d, %d", tgt.simple.PoolSize, tgt.simple.MaxRetries)
+	}
+
+	c := &Config{RedisURL: redistest.ClosedURL(t)}
+	rdb, err := c.RedisClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	for range 3 {
+		ctx, cancel := context.WithTimeout(t.Context(), 150*time.Millisecond)
+		err := rdb.Get(ctx, "k").Err()
+		cancel()
+		var ne *net.OpError
+		if !errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("a call to a dead Redis ended with %v, want the refusal", err)
+		}
 	}
 }
 

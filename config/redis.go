@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gladgraph/gladgraph/loaders"
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 )
@@ -99,16 +100,39 @@ func (t *redisTarget) applyDefaults(q url.Values) {
 			*d = def
 		}
 	}
+	tune := loaders.Tuning(loaders.DefaultFetchConcurrency)
+	setInt := func(name string, d *int, def int) {
+		if !q.Has(name) {
+			*d = def
+		}
+	}
+	// The breaker's settings (loaders.RedisTuning), each unless the URL names it.
+	pool := func(size, idle, retries, dialRetries *int, poolTimeout, minBackoff, maxBackoff *time.Duration, ctxTimeout *bool) {
+		setInt("pool_size", size, tune.PoolSize)
+		setInt("min_idle_conns", idle, tune.MinIdleConns)
+		setInt("max_retries", retries, tune.MaxRetries)
+		*dialRetries = tune.DialerRetries
+		set("pool_timeout", poolTimeout, tune.PoolTimeout)
+		set("min_retry_backoff", minBackoff, tune.RetryBackoff)
+		set("max_retry_backoff", maxBackoff, tune.RetryBackoff)
+		*ctxTimeout = tune.ContextTimeoutEnabled
+	}
 	switch {
 	case t.simple != nil:
+		o := t.simple
+		pool(&o.PoolSize, &o.MinIdleConns, &o.MaxRetries, &o.DialerRetries, &o.PoolTimeout, &o.MinRetryBackoff, &o.MaxRetryBackoff, &o.ContextTimeoutEnabled)
 		set("dial_timeout", &t.simple.DialTimeout, redisDialTimeout)
 		set("read_timeout", &t.simple.ReadTimeout, redisIOTimeout)
 		set("write_timeout", &t.simple.WriteTimeout, redisIOTimeout)
 	case t.failover != nil:
+		o := t.failover
+		pool(&o.PoolSize, &o.MinIdleConns, &o.MaxRetries, &o.DialerRetries, &o.PoolTimeout, &o.MinRetryBackoff, &o.MaxRetryBackoff, &o.ContextTimeoutEnabled)
 		set("dial_timeout", &t.failover.DialTimeout, redisDialTimeout)
 		set("read_timeout", &t.failover.ReadTimeout, redisIOTimeout)
 		set("write_timeout", &t.failover.WriteTimeout, redisIOTimeout)
 	case t.cluster != nil:
+		o := t.cluster
+		pool(&o.PoolSize, &o.MinIdleConns, &o.MaxRetries, &o.DialerRetries, &o.PoolTimeout, &o.MinRetryBackoff, &o.MaxRetryBackoff, &o.ContextTimeoutEnabled)
 		set("dial_timeout", &t.cluster.DialTimeout, redisDialTimeout)
 		set("read_timeout", &t.cluster.ReadTimeout, redisIOTimeout)
 		set("write_timeout", &t.cluster.WriteTimeout, redisIOTimeout)

@@ -60,8 +60,8 @@ type Store struct {
 	disabled    bool // naive mode: no shared cache, no collapsing
 }
 
-// defaultFetchConcurrency: see WithFetchConcurrency.
-const defaultFetchConcurrency = 100
+// DefaultFetchConcurrency: see WithFetchConcurrency.
+const DefaultFetchConcurrency = 100
 
 // StoreOption configures a Store.
 type StoreOption func(*Store)
@@ -79,7 +79,7 @@ func WithoutCache() StoreOption { return func(s *Store) { s.disabled = true } }
 
 // NewStore returns a Store over cache.
 func NewStore(cache Cache, opts ...StoreOption) *Store {
-	s := &Store{cache: cache, ttl: DefaultTTLs(), concurrency: defaultFetchConcurrency}
+	s := &Store{cache: cache, ttl: DefaultTTLs(), concurrency: DefaultFetchConcurrency}
 	for _, o := range opts {
 		o(s)
 	}
