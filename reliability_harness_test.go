@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net"
 	"net/http"
 	"os"
 	"runtime"
@@ -118,6 +119,19 @@ func startRelInstance(t testing.TB, env map[string]string) *relInstance {
 	return &relInstance{URL: hs.URL, Logs: logs, http: hc}
 }
 
+// from returns the instance as a client at another loopback address sees it (127.0.0.2, …): a
+// caller of its own where callers are told apart by address.
+func (in *relInstance) from(t testing.TB, addr string) *relInstance {
+	t.Helper()
+	tr := in.http.Transport.(*http.Transport).Clone()
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(addr)}, Timeout: 5 * time.Second}
+	tr.DialContext = d.DialContext
+	t.Cleanup(tr.CloseIdleConnections)
+	c := *in
+	c.http = &http.Client{Transport: tr, Timeout: in.http.Timeout}
+	return &c
+}
+
 // gqlError is one entry of a response's errors.
 type gqlError struct {
 	Message    string         `json:"message"`
@@ -128,6 +142,7 @@ type gqlError struct {
 // gqlResult is a GraphQL response with its HTTP status.
 type gqlResult struct {
 	Status  int
+	Header  http.Header
 	HasData bool // the response carries a data member (possibly with null fields)
 	Data    json.RawMessage
 	Errors  []gqlError
@@ -177,7 +192,7 @@ func (in *relInstance) query(ctx context.Context, q string, vars map[string]any)
 		Data   *json.RawMessage `json:"data"`
 		Errors []gqlError       `json:"errors"`
 	}
-	out := gqlResult{Status: res.StatusCode}
+	out := gqlResult{Status: res.StatusCode, Header: res.Header}
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return out, fmt.Errorf("status %d, body not JSON: %.200s", res.StatusCode, b)
 	}

@@ -41,10 +41,10 @@ type relFixture struct {
 	run       string // makes the ids and names of this test's writes unique
 }
 
-func newRelFixture(t testing.TB, perSecond, customers int) *relFixture {
+func newRelFixture(t testing.TB, perSecond, customers int, opts ...gladlytest.Option) *relFixture {
 	t.Helper()
-	fake := gladlytest.NewServer(t, gladlytest.WithRateLimit(perSecond), gladlytest.WithRequestLog(1<<21),
-		gladlytest.WithSize(gladlytest.Size{Customers: customers, TasksPerCustomer: 1}))
+	fake := gladlytest.NewServer(t, append([]gladlytest.Option{gladlytest.WithRateLimit(perSecond), gladlytest.WithRequestLog(1 << 21),
+		gladlytest.WithSize(gladlytest.Size{Customers: customers, TasksPerCustomer: 1})}, opts...)...)
 	cl, err := gladly.NewClient(fake.URL, gladly.WithBasicAuth(fake.Username, fake.Token))
 	if err != nil {
 		t.Fatal(err)

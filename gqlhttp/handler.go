@@ -199,6 +199,9 @@ func configure(x extensible, cfg Config, schema *ast.Schema) {
 	for _, e := range cfg.Extensions {
 		x.Use(e)
 	}
+	// Inside the extensions above: a refusal is an operation they count, and an answer from the
+	// operation cache costs no share.
+	x.Use(graph.CallerShare{})
 	if cfg.MaxResponseBytes > 0 {
 		// Innermost, so that the extensions above (the operation cache) see the error rather
 		// than the oversized answer.

@@ -5,14 +5,20 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/gladgraph/gladgraph/graph"
+	"github.com/gladgraph/gladgraph/loaders"
 )
 
 // Media types of GraphQL responses (GraphQL over HTTP).
@@ -44,6 +50,11 @@ func (httpTransport) Supports(r *http.Request) bool { return r.Header.Get("Upgra
 
 func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	media := responseMediaType(r)
+	if wait := loaders.CallerLimiterFrom(r.Context()).RefusedFor(r.Context()); wait > 0 {
+		// Refused a moment ago and back before its retryAfterSeconds: turned away unread.
+		refuseCaller(w, media, wait)
+		return
+	}
 	start := graphql.Now()
 	var (
 		params *graphql.RawParams
@@ -251,6 +262,18 @@ type requestErrorBody struct {
 
 // writeRequestError answers a request refused before GraphQL ran, in the GraphQL error shape; a
 // refusal is never cached (CSRF refusals are answered outside cacheControl).
+// refuseCaller answers a caller over its share of Gladly calls, told to wait: 429 with
+// Retry-After and the RATE_LIMITED error the operation would have got.
+func refuseCaller(w http.ResponseWriter, media string, wait time.Duration) {
+	secs := max(int(math.Ceil(wait.Seconds())), 1)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSONResponse(w, media, http.StatusTooManyRequests, requestErrorBody{Errors: gqlerror.List{{
+		Message:    "this caller's share of Gladly calls is used up; retry later",
+		Extensions: map[string]any{"code": graph.CodeRateLimited, "retryAfterSeconds": secs},
+	}}})
+}
+
 func writeRequestError(w http.ResponseWriter, media string, status int, msg, code string) {
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSONResponse(w, media, status, requestErrorBody{Errors: gqlerror.List{{Message: msg, Extensions: map[string]any{"code": code}}}})

@@ -7,6 +7,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/gladgraph/gladgraph/loaders"
 )
 
 // Cost before execution: an operation's worst-case Gladly calls, estimated from its selection
@@ -224,4 +226,48 @@ func (b UpstreamBudget) MutateOperationContext(_ context.Context, op *graphql.Op
 	err := gqlerror.Errorf("the operation may cost up to %d Gladly calls; at most %d are allowed per operation (ask for fewer objects or fewer representations)", n, b.Max)
 	err.Extensions = map[string]any{"code": CodeOperationTooExpensive, "estimatedUpstreamCalls": n, "maxUpstreamCalls": b.Max}
 	return err
+}
+
+// CallerShare is the gqlgen extension admitting each query and mutation against its caller's
+// share of the account's Gladly calls (CALLER_UPSTREAM_RATE, loaders.CallerLimiter.Admit) before
+// any resolver runs: the operation's estimated calls, at most the share's burst, are reserved
+// whole, and what the operation does not use (its cache hits) is given back when it ends. An
+// operation whose calls are not due is refused whole — RATE_LIMITED with retryAfterSeconds, no
+// data — instead of failing field by field half way through, and a refusal costs no execution.
+// Without a caller limiter in the context (the share off) it does nothing. Subscriptions are
+// admitted by their events' fetches, call by call.
+type CallerShare struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationInterceptor
+} = CallerShare{}
+
+func (CallerShare) ExtensionName() string                   { return "GladgraphCallerShare" }
+func (CallerShare) Validate(graphql.ExecutableSchema) error { return nil }
+
+// InterceptOperation admits the operation, or answers the refusal.
+func (CallerShare) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	l := loaders.CallerLimiterFrom(ctx)
+	op := graphql.GetOperationContext(ctx)
+	if l == nil || op == nil || op.Operation == nil || op.Operation.Operation == ast.Subscription {
+		return next(ctx)
+	}
+	ctx, done, err := l.Admit(ctx, EstimateUpstreamCalls(op))
+	if err != nil {
+		code, msg, ext := classify(err)
+		if ext == nil {
+			ext = map[string]any{}
+		}
+		ext["code"] = code
+		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{Message: msg, Extensions: ext}}})
+	}
+	h := next(ctx)
+	return func(ctx context.Context) *graphql.Response {
+		r := h(ctx)
+		if r == nil || r.HasNext == nil || !*r.HasNext { // the operation's last response
+			done()
+		}
+		return r
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -33,6 +34,10 @@ type CallerLimiter struct {
 	mu      sync.Mutex
 	local   map[string]*tokenBucket
 	sweepAt time.Time
+	// refused holds, per caller, when its next call is due after a refusal (this process's
+	// refusals): until then RefusedFor turns its requests away before they are read.
+	refused   map[string]time.Time
+	refusedAt time.Time // next sweep of refused
 }
 
 // CallerRateLimitError is a Gladly call refused because its caller used up its share.
@@ -47,61 +52,186 @@ func (e *CallerRateLimitError) Error() string {
 // organization's host).
 func NewCallerLimiter(rdb redis.UniversalClient, prefix, host string, rate float64, burst int, log zerolog.Logger) *CallerLimiter {
 	return &CallerLimiter{rate: rate, burst: math.Max(float64(burst), 1), rdb: rdb,
-		key: prefix + "callerrate:{" + host + "}:", log: log, local: map[string]*tokenBucket{}}
+		key: prefix + "callerrate:{" + host + "}:", log: log, local: map[string]*tokenBucket{}, refused: map[string]time.Time{}}
 }
 
-// bucketScript takes one token from the tokenBucket at KEYS[1] (rate ARGV[1]/s, capacity ARGV[2]),
-// on Redis's clock. It answers 0 when taken, else the µs until a token is due.
+// bucketScript takes ARGV[3] tokens from the bucket at KEYS[1] (rate ARGV[1]/s, capacity
+// ARGV[2]), on Redis's clock, or gives -ARGV[3] back when it is negative. It answers 0 when taken
+// (or given back), else the µs until that many tokens are due; nothing is taken then.
 var bucketScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
+local rate, burst, n = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local b = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens, at = tonumber(b[1]), tonumber(b[2])
 if not tokens then tokens, at = burst, now end
 tokens = math.min(burst, tokens + (now - at) * rate / 1000000)
 local wait = 0
-if tokens >= 1 then
-  tokens = tokens - 1
+if n <= 0 then
+  tokens = math.min(burst, tokens - n)
+elseif tokens >= n then
+  tokens = tokens - n
 else
-  wait = math.ceil((1 - tokens) * 1000000 / rate)
+  wait = math.ceil((n - tokens) * 1000000 / rate)
 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
 return wait
 `)
 
-// Wait takes a token of ctx's caller, or refuses.
+// Wait takes a token of ctx's caller, or refuses. A call of an operation admitted with an
+// allowance (Admit) draws on the allowance first.
 func (l *CallerLimiter) Wait(ctx context.Context) (func(), error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	who := caller.Key(ctx)
-	if who == "" || l.rate <= 0 {
+	if a := allowanceFrom(ctx); a != nil && a.l == l && a.take() {
 		return func() {}, nil
 	}
-	var wait time.Duration
-	if l.rdb != nil {
-		sum := sha256.Sum256([]byte(who)) // no caller identity or address spelled out in Redis
-		rctx, cancel := context.WithTimeout(ctx, redisLimiterTimeout)
-		us, err := bucketScript.Run(rctx, l.rdb, []string{l.key + hex.EncodeToString(sum[:12])}, l.rate, l.burst).Int64()
-		cancel()
-		if err == nil {
-			wait = time.Duration(us) * time.Microsecond
-		} else {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			l.log.Debug().Err(err).Msg("caller rate: Redis unreachable, counting in this process")
-			wait = l.takeLocal(who, time.Now())
-		}
-	} else {
-		wait = l.takeLocal(who, time.Now())
+	wait, err := l.take(ctx, 1)
+	if err != nil {
+		return nil, err
 	}
 	if wait > 0 {
+		l.refuse(ctx, wait)
 		return nil, &CallerRateLimitError{RetryAfter: wait}
 	}
 	return func() {}, nil
+}
+
+// refuse remembers that ctx's caller has no call due for wait.
+func (l *CallerLimiter) refuse(ctx context.Context, wait time.Duration) {
+	who := caller.Key(ctx)
+	if who == "" || wait <= 0 {
+		return
+	}
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.After(l.refusedAt) {
+		for k, until := range l.refused {
+			if now.After(until) {
+				delete(l.refused, k)
+			}
+		}
+		l.refusedAt = now.Add(time.Second)
+	}
+	l.refused[who] = now.Add(wait)
+}
+
+// RefusedFor returns how long ctx's caller must still wait after this process refused it (0: it
+// may try): a caller that ignores the refusal's retryAfterSeconds and asks again at once is
+// turned away at the door, before its request is read, parsed or priced, so that it cannot spend
+// the CPUs other callers need on being refused.
+func (l *CallerLimiter) RefusedFor(ctx context.Context) time.Duration {
+	if l == nil {
+		return 0
+	}
+	who := caller.Key(ctx)
+	if who == "" {
+		return 0
+	}
+	l.mu.Lock()
+	until, ok := l.refused[who]
+	l.mu.Unlock()
+	if !ok {
+		return 0
+	}
+	return max(time.Until(until), 0)
+}
+
+// take takes n tokens of ctx's caller (gives -n back when n is negative), answering how long
+// until they are due when there are not enough; callers without an identity pass.
+func (l *CallerLimiter) take(ctx context.Context, n int) (time.Duration, error) {
+	who := caller.Key(ctx)
+	if who == "" || l.rate <= 0 || n == 0 {
+		return 0, nil
+	}
+	if l.rdb != nil {
+		sum := sha256.Sum256([]byte(who)) // no caller identity or address spelled out in Redis
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), redisLimiterTimeout)
+		us, err := bucketScript.Run(rctx, l.rdb, []string{l.key + hex.EncodeToString(sum[:12])}, l.rate, l.burst, n).Int64()
+		cancel()
+		if err == nil {
+			return time.Duration(us) * time.Microsecond, nil
+		}
+		if ctx.Err() != nil && n > 0 {
+			return 0, ctx.Err()
+		}
+		l.log.Debug().Err(err).Msg("caller rate: Redis unreachable, counting in this process")
+	}
+	return l.takeLocal(who, float64(n), time.Now()), nil
+}
+
+// Admit reserves the Gladly calls an operation may make — its estimate, at most the burst — from
+// ctx's caller's bucket before the operation runs, so that an operation is served whole or
+// refused whole (a *CallerRateLimitError saying when the calls are due) instead of failing half
+// way through its fields, and a refusal costs no execution. The operation runs on the returned
+// context, whose calls draw on the allowance first; done gives back what it did not use (its
+// cache hits). A caller without an identity, or an estimate of 0, is admitted with nothing reserved.
+func (l *CallerLimiter) Admit(ctx context.Context, estimate int) (_ context.Context, done func(), _ error) {
+	if l == nil || l.rate <= 0 || estimate <= 0 || caller.Key(ctx) == "" {
+		return ctx, func() {}, nil
+	}
+	n := min(estimate, int(l.burst))
+	wait, err := l.take(ctx, n)
+	if err != nil {
+		return ctx, func() {}, err
+	}
+	if wait > 0 {
+		// Its next operation is likely another like it: the door is shut until this one's
+		// calls are due (a smaller one might have passed a little earlier).
+		l.refuse(ctx, wait)
+		return ctx, func() {}, &CallerRateLimitError{RetryAfter: wait}
+	}
+	a := &allowance{l: l}
+	a.left.Store(int64(n))
+	return context.WithValue(ctx, allowanceKey{}, a), func() {
+		if left := a.left.Swap(0); left > 0 {
+			_, _ = l.take(ctx, -int(left))
+		}
+	}, nil
+}
+
+// allowance is an admitted operation's reserved calls.
+type allowance struct {
+	l    *CallerLimiter
+	left atomic.Int64
+}
+
+func (a *allowance) take() bool {
+	for {
+		n := a.left.Load()
+		if n <= 0 {
+			return false
+		}
+		if a.left.CompareAndSwap(n, n-1) {
+			return true
+		}
+	}
+}
+
+type allowanceKey struct{}
+
+func allowanceFrom(ctx context.Context) *allowance {
+	a, _ := ctx.Value(allowanceKey{}).(*allowance)
+	return a
+}
+
+type callerLimiterKey struct{}
+
+// WithCallerLimiter makes l the caller limiter of ctx's account (nil: none), for Admit.
+func WithCallerLimiter(ctx context.Context, l *CallerLimiter) context.Context {
+	if l == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, callerLimiterKey{}, l)
+}
+
+// CallerLimiterFrom returns the caller limiter of ctx's account, or nil.
+func CallerLimiterFrom(ctx context.Context) *CallerLimiter {
+	l, _ := ctx.Value(callerLimiterKey{}).(*CallerLimiter)
+	return l
 }
 
 // Pause does nothing: a pause is the organization's (its own limiter holds it).
@@ -112,7 +242,7 @@ type tokenBucket struct {
 	at     time.Time
 }
 
-func (l *CallerLimiter) takeLocal(who string, now time.Time) time.Duration {
+func (l *CallerLimiter) takeLocal(who string, n float64, now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.After(l.sweepAt) { // forget callers whose tokenBucket is full again
@@ -131,9 +261,13 @@ func (l *CallerLimiter) takeLocal(who string, now time.Time) time.Duration {
 	}
 	b.tokens = math.Min(l.burst, b.tokens+now.Sub(b.at).Seconds()*l.rate)
 	b.at = now
-	if b.tokens >= 1 {
-		b.tokens--
+	switch {
+	case n <= 0:
+		b.tokens = math.Min(l.burst, b.tokens-n)
+		return 0
+	case b.tokens >= n:
+		b.tokens -= n
 		return 0
 	}
-	return time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
+	return time.Duration((n - b.tokens) / l.rate * float64(time.Second))
 }

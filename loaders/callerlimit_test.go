@@ -49,3 +49,85 @@ func testCallerBuckets(t *testing.T, a, b *CallerLimiter) {
 		}
 	}
 }
+
+// TestCallerLimiterAdmitsWholeOperations: an operation reserves its estimate (at most the burst)
+// before it runs, its calls draw on the reservation, what it did not use goes back, and an
+// operation whose calls are not all due is refused whole with nothing taken. In Redis (every
+// replica's bucket) and in the process alike.
+func TestCallerLimiterAdmitsWholeOperations(t *testing.T) {
+	t.Parallel()
+	srv := redistest.New(t)
+	for name, l := range map[string]*CallerLimiter{
+		"redis":      NewCallerLimiter(srv.Client(t), srv.Prefix, "acme.gladly.com", 0.1, 3, testLogger(t)),
+		"in-process": NewCallerLimiter(nil, "", "acme.gladly.com", 0.1, 3, testLogger(t)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			ctx := caller.With(t.Context(), &caller.Caller{Kind: caller.KindAPIKey, Subject: "key-" + name, AccountID: "acct"})
+			var rl *CallerRateLimitError
+
+			// An estimate over the burst reserves the burst; three calls draw on it, a fourth on
+			// the (empty) bucket.
+			op, done, err := l.Admit(ctx, 10)
+			if err != nil {
+				t.Fatalf("admit with a full bucket: %v", err)
+			}
+			for i := range 3 {
+				if _, err := l.Wait(op); err != nil {
+					t.Fatalf("call %d within the reservation: %v", i, err)
+				}
+			}
+			if _, err := l.Wait(op); !errors.As(err, &rl) {
+				t.Fatalf("a call past the reservation and the bucket: %v, want a refusal", err)
+			}
+			done()
+			if _, _, err := l.Admit(ctx, 1); !errors.As(err, &rl) || rl.RetryAfter <= 0 {
+				t.Fatalf("admit with an empty bucket: %v, want a refusal saying when", err)
+			}
+			// Refused, the caller is turned away at the door until its call is due; others not.
+			if d := l.RefusedFor(ctx); d <= 0 || d > rl.RetryAfter {
+				t.Errorf("RefusedFor after a refusal = %v, want (0, %v]", d, rl.RetryAfter)
+			}
+			if d := l.RefusedFor(caller.WithAddress(t.Context(), "203.0.113.7")); d != 0 {
+				t.Errorf("RefusedFor of a caller never refused = %v", d)
+			}
+			l.mu.Lock()
+			delete(l.refused, caller.Key(ctx)) // the rest of the test is about the bucket
+			l.mu.Unlock()
+
+			// Given back: an operation that used one of its three leaves two for the next.
+			_, _ = l.take(ctx, -3)
+			op, done, err = l.Admit(ctx, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := l.Wait(op); err != nil {
+				t.Fatal(err)
+			}
+			done()
+			done() // twice: nothing more given back
+			if _, _, err := l.Admit(ctx, 3); !errors.As(err, &rl) {
+				t.Fatalf("three due with two in the bucket: %v, want a refusal", err)
+			}
+			for i := range 2 { // the refusal took nothing
+				if _, err := l.Wait(ctx); err != nil {
+					t.Fatalf("call %d of the two given back: %v", i, err)
+				}
+			}
+			if _, err := l.Wait(ctx); !errors.As(err, &rl) {
+				t.Fatalf("a third call: %v, want a refusal", err)
+			}
+
+			// Work with no caller, and an estimate of nothing, are admitted with nothing reserved.
+			if _, _, err := l.Admit(context.Background(), 5); err != nil {
+				t.Errorf("no caller: %v", err)
+			}
+			if _, _, err := l.Admit(ctx, 0); err != nil {
+				t.Errorf("nothing estimated: %v", err)
+			}
+			var none *CallerLimiter
+			if _, _, err := none.Admit(ctx, 5); err != nil {
+				t.Errorf("no limiter: %v", err)
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/gladgraph/gladgraph/caller"
+	"github.com/gladgraph/gladgraph/loaders"
 	"github.com/gladgraph/gladgraph/media"
 )
 
@@ -32,5 +33,6 @@ func Enter(ctx context.Context, reg *Registry) (context.Context, error) {
 // on returns ctx running on rt: the runtime, a fresh set of its loaders, its media signer.
 func on(ctx context.Context, rt *Runtime) context.Context {
 	ctx = rt.Loaders.WithLoaders(With(ctx, rt))
+	ctx = loaders.WithCallerLimiter(ctx, rt.Callers)
 	return media.WithSigner(ctx, rt.Media)
 }

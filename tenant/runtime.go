@@ -36,6 +36,8 @@ type Runtime struct {
 	// Store reads through Cache and invalidates in it (webhooks, writes).
 	Store   *loaders.Store
 	Loaders *loaders.Factory
+	// Callers is each caller's share of the account's calls (nil: CALLER_UPSTREAM_RATE off).
+	Callers *loaders.CallerLimiter
 	// Media signs media URLs that open this account's recordings only.
 	Media *media.Signer
 	// Seen de-duplicates the account's webhook deliveries (shared by replicas through Redis).
@@ -95,9 +97,16 @@ func (b *Builder) Build(_ context.Context, a accounts.Account) (*Runtime, error)
 		return nil, fmt.Errorf("account %s: %w", a.ID, err)
 	}
 	rate := max(int(a.RateLimit), 1)
+	callers := b.callerShare(u.Host, log)
+	limit := b.limiter(u.Host, rate, log)
+	if callers != nil {
+		// A caller over its share is refused at once, before it takes a place in the
+		// organization's window that other callers need.
+		limit = gladly.Chain(callers, limit)
+	}
 	client, err := gladly.NewClient(a.GladlyBaseURL,
 		gladly.WithBasicAuth(a.Username, a.APIToken),
-		gladly.WithRateLimit(b.deps.Metrics.Limiter(b.callerShare(u.Host, b.limiter(u.Host, rate, log), log))), // queue length in /metrics
+		gladly.WithRateLimit(b.deps.Metrics.Limiter(limit)), // queue length in /metrics
 		gladly.WithMaxRetryAfter(cfg.GladlyMaxRetryAfter),
 		gladly.WithMaxResponseBytes(cfg.GladlyMaxResponseBytes),
 		gladly.WithObserver(b.deps.Metrics.ObserveUpstream),
@@ -109,7 +118,7 @@ func (b *Builder) Build(_ context.Context, a accounts.Account) (*Runtime, error)
 	if err != nil {
 		return nil, fmt.Errorf("account %s: gladly client: %w", a.ID, err)
 	}
-	rt := &Runtime{ID: a.ID, Gladly: client}
+	rt := &Runtime{ID: a.ID, Gladly: client, Callers: callers}
 	ns := Namespace(a.ID, client)
 	if b.deps.Redis != nil {
 		// Reads coalesce into few round trips under load; the breaker counts only Redis's own
@@ -155,14 +164,13 @@ func (b *Builder) limiter(host string, perSecond int, log zerolog.Logger) gladly
 	return l
 }
 
-// callerShare puts each caller's share of the organization's calls (CALLER_UPSTREAM_RATE,
-// CALLER_UPSTREAM_BURST) before org: a caller over its share is refused at once, before it takes
-// a place in the organization's window that other callers need. The buckets are the host's, like
-// the organization's limit (through Redis, every replica's).
-func (b *Builder) callerShare(host string, org gladly.Limiter, log zerolog.Logger) gladly.Limiter {
+// callerShare is each caller's share of the organization's calls (CALLER_UPSTREAM_RATE,
+// CALLER_UPSTREAM_BURST), nil when off. The buckets are the host's, like the organization's limit
+// (through Redis, every replica's).
+func (b *Builder) callerShare(host string, log zerolog.Logger) *loaders.CallerLimiter {
 	cfg := b.deps.Config
 	if cfg.CallerUpstreamRate <= 0 {
-		return org
+		return nil
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -172,7 +180,7 @@ func (b *Builder) callerShare(host string, org gladly.Limiter, log zerolog.Logge
 			log.With().Str("component", "callerrate").Logger())
 		b.callers[host] = l
 	}
-	return gladly.Chain(l, org)
+	return l
 }
 
 // Registry is the accounts registry over runtimes.
