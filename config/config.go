@@ -106,7 +106,7 @@ type Limits struct {
 	MaxBodyBytes             int64
 	// MaxOperationUpstreamCalls bounds one operation's estimated Gladly calls (0: none).
 	MaxOperationUpstreamCalls int
-	// MaxResponseBytes bounds one GraphQL answer; APQMaxBytes the in-process persisted
+	// MaxResponseBytes bounds one GraphQL answer; APQMaxBytes the persisted
 	// queries; QueryCacheBytes the parsed documents kept.
 	MaxResponseBytes int64
 	APQMaxBytes      int64

@@ -199,7 +199,7 @@ var settings = []setting{
 		c.Limits.MaxResponseBytes = n
 		return err
 	}},
-	{env: "APQ_MAX_BYTES", def: "16MiB", usage: "bytes of automatic persisted queries kept in process (no Redis); one query is kept only up to 64KiB", set: func(c *Config, v string) error {
+	{env: "APQ_MAX_BYTES", def: "16MiB", usage: "bytes of automatic persisted queries kept, in Redis or in process (the oldest go first); one query is kept only up to 64KiB", set: func(c *Config, v string) error {
 		n, err := parseBytes(v)
 		if err == nil && n > 1<<30 {
 			return errors.New("must be at most 1GiB")

@@ -15,6 +15,8 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/gladgraph/gladgraph/gqlhttp"
+	"github.com/gladgraph/gladgraph/loaders"
+	"github.com/gladgraph/gladgraph/loaders/redistest"
 )
 
 // Tests of issue 14's GraphQL-edge bounds: what is stored, cached and answered is bounded in
@@ -109,6 +111,32 @@ func TestPersistedQueriesAreStoredOnlyOnceValid(t *testing.T) {
 		t.Errorf("by hash: %s %+v", resp.Data, resp.Errors)
 	}
 	assertNothingSent(t, e)
+}
+
+// In Redis (every replica's store) the persisted queries together hold at most their byte cap:
+// 200 distinct valid documents of ~1 KiB registered against an 8 KiB store leave at most 8 KiB,
+// the newest served by hash, the oldest gone (re-registered by Apollo's clients on their
+// PERSISTED_QUERY_NOT_FOUND). Before the cap, 60 registrations added 61 MiB.
+func TestPersistedQueriesInRedisAreBoundedInBytes(t *testing.T) {
+	t.Parallel()
+	srv := redistest.New(t)
+	store := loaders.NewCappedRedisCache(srv.Client(t), srv.Prefix+"{apq}:", 8<<10)
+	e := newEnv(t, withConfig(func(c *gqlhttp.Config) { c.APQ = store }))
+	doc := func(i int) string { return fmt.Sprintf("# registration %d %s\n{ __typename }", i, strings.Repeat("x", 1<<10)) }
+	for i := range 200 {
+		if resp := e.apqRequest(t, doc(i), true); len(resp.Errors) != 0 {
+			t.Fatalf("registration %d: %+v", i, resp.Errors)
+		}
+	}
+	if n, err := store.Bytes(t.Context()); err != nil || n > 8<<10 || n < 4<<10 {
+		t.Errorf("the store holds %d bytes (%v), want at most the 8 KiB cap (and not empty)", n, err)
+	}
+	if resp := e.apqRequest(t, doc(199), false); len(resp.Errors) != 0 {
+		t.Errorf("the newest by hash: %+v", resp.Errors)
+	}
+	if resp := e.apqRequest(t, doc(0), false); len(resp.Errors) == 0 || resp.Errors[0].Message != "PersistedQueryNotFound" {
+		t.Errorf("the oldest by hash: %s %+v, want PersistedQueryNotFound", resp.Data, resp.Errors)
+	}
 }
 
 // The parsed-query cache is bounded in bytes: distinct 200 KB documents (long comments, few

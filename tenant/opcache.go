@@ -37,11 +37,12 @@ func OperationCache(reg prometheus.Registerer) *opcache.Extension {
 
 // PersistedQueries is the store of automatic persisted queries, apart from every account's
 // response cache: in Redis when configured (so every replica knows a query once one has seen it),
-// else in process, bounded by maxBytes. Keys carry the caller's account (gqlhttp's apqKey).
+// else in process; either way its documents together hold at most maxBytes (APQ_MAX_BYTES), the
+// oldest going first. Keys carry the caller's account (gqlhttp's apqKey).
 func PersistedQueries(rdb redis.UniversalClient, log zerolog.Logger, maxBytes int) (loaders.Cache, func()) {
 	if rdb == nil {
 		return loaders.NewMemoryCache(maxBytes), func() {}
 	}
-	r := loaders.NewResilient(loaders.NewRedisCache(rdb, loaders.Namespace(schema.Version(), "persisted-queries")), log)
+	r := loaders.NewResilient(loaders.NewCappedRedisCache(rdb, loaders.Namespace(schema.Version(), "persisted-queries"), int64(maxBytes)), log)
 	return r, r.Close
 }
