@@ -122,7 +122,9 @@ func TestPersistedQueriesInRedisAreBoundedInBytes(t *testing.T) {
 	srv := redistest.New(t)
 	store := loaders.NewCappedRedisCache(srv.Client(t), srv.Prefix+"{apq}:", 8<<10)
 	e := newEnv(t, withConfig(func(c *gqlhttp.Config) { c.APQ = store }))
-	doc := func(i int) string { return fmt.Sprintf("# registration %d %s\n{ __typename }", i, strings.Repeat("x", 1<<10)) }
+	doc := func(i int) string {
+		return fmt.Sprintf("# registration %d %s\n{ __typename }", i, strings.Repeat("x", 1<<10))
+	}
 	for i := range 200 {
 		if resp := e.apqRequest(t, doc(i), true); len(resp.Errors) != 0 {
 			t.Fatalf("registration %d: %+v", i, resp.Errors)
