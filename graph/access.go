@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/gladgraph/gladgraph/caller"
+	"github.com/gladgraph/gladgraph/schema"
 )
 
 // Authorization: the SDL declares who may read what with Federation's @requiresScopes, on root
@@ -28,57 +29,14 @@ const CodeUnauthorizedField = "UNAUTHORIZED_FIELD_OR_TYPE"
 // secret when ROUTER_SECRET is set.
 const CodeForbidden = "FORBIDDEN"
 
-// requirement is @requiresScopes' argument: any one of the groups, each group in full. nil
-// requires nothing.
-type requirement [][]string
-
-// and is the requirement of both a and b.
-func (a requirement) and(b requirement) requirement {
-	switch {
-	case a == nil:
-		return b
-	case b == nil:
-		return a
-	}
-	out := make(requirement, 0, len(a)*len(b))
-	for _, x := range a {
-		for _, y := range b {
-			g := slices.Concat(x, y)
-			slices.Sort(g)
-			out = append(out, slices.Compact(g))
-		}
-	}
-	return out
-}
-
-func (a requirement) satisfiedBy(c *caller.Caller) bool {
-	if a == nil {
-		return true
-	}
-	for _, group := range a {
-		if c.Has(group...) {
-			return true
-		}
-	}
-	return false
-}
-
-func (a requirement) String() string {
-	groups := make([]string, len(a))
-	for i, g := range a {
-		groups[i] = strings.Join(g, " and ")
-	}
-	return strings.Join(groups, ", or ")
-}
-
 // Access enforces the schema's @requiresScopes for the caller in the request's context
 // (caller.From). A request without a caller is refused every scoped field: the edge puts one in
 // every request it authenticates, so a missing caller is a wiring mistake, never an open door.
 type Access struct {
-	fields map[*ast.FieldDefinition]requirement
-	types  map[string]requirement
-	// byName finds a field's requirement by "Type.field" (prefetching asks by name).
-	byName map[string]requirement
+	fields map[*ast.FieldDefinition]schema.Requirement
+	types  map[string]schema.Requirement
+	// byName finds a field's schema.Requirement by "Type.field" (prefetching asks by name).
+	byName map[string]schema.Requirement
 	// routerOnly: _service and _entities answer only requests that carried ROUTER_SECRET.
 	routerOnly bool
 }
@@ -98,13 +56,13 @@ func NewAccess(opts AccessOptions) *Access {
 
 func newAccess(s *ast.Schema, opts AccessOptions) *Access {
 	a := &Access{
-		fields:     map[*ast.FieldDefinition]requirement{},
-		types:      map[string]requirement{},
-		byName:     map[string]requirement{},
+		fields:     map[*ast.FieldDefinition]schema.Requirement{},
+		types:      map[string]schema.Requirement{},
+		byName:     map[string]schema.Requirement{},
 		routerOnly: opts.RouterSecretSet,
 	}
 	for name, def := range s.Types {
-		if r := scopesOf(def.Directives); r != nil {
+		if r := schema.ScopesOf(def.Directives); r != nil {
 			a.types[name] = r
 		}
 	}
@@ -113,7 +71,7 @@ func newAccess(s *ast.Schema, opts AccessOptions) *Access {
 			continue
 		}
 		for _, f := range def.Fields {
-			r := scopesOf(f.Directives).and(a.typeRequirement(s, f.Type.Name()))
+			r := schema.ScopesOf(f.Directives).And(a.typeRequirement(s, f.Type.Name()))
 			if r != nil {
 				a.fields[f] = r
 				a.byName[name+"."+f.Name] = r
@@ -124,7 +82,7 @@ func newAccess(s *ast.Schema, opts AccessOptions) *Access {
 }
 
 // typeRequirement is what reading a value of the named type needs.
-func (a *Access) typeRequirement(s *ast.Schema, name string) requirement {
+func (a *Access) typeRequirement(s *ast.Schema, name string) schema.Requirement {
 	def := s.Types[name]
 	if def == nil {
 		return nil
@@ -132,30 +90,8 @@ func (a *Access) typeRequirement(s *ast.Schema, name string) requirement {
 	r := a.types[name]
 	if def.Kind == ast.Union && name != "_Entity" { // _entities is checked per representation
 		for _, m := range def.Types {
-			r = r.and(a.types[m])
+			r = r.And(a.types[m])
 		}
-	}
-	return r
-}
-
-// scopesOf reads @requiresScopes(scopes: [[…]]).
-func scopesOf(dirs ast.DirectiveList) requirement {
-	d := dirs.ForName("requiresScopes")
-	if d == nil {
-		return nil
-	}
-	arg := d.Arguments.ForName("scopes")
-	if arg == nil || arg.Value == nil {
-		return nil
-	}
-	var r requirement
-	for _, group := range arg.Value.Children {
-		var g []string
-		for _, s := range group.Value.Children {
-			g = append(g, s.Value.Raw)
-		}
-		slices.Sort(g)
-		r = append(r, g)
 	}
 	return r
 }
@@ -166,7 +102,7 @@ func (a *Access) Allows(ctx context.Context, object, field string) bool {
 	if a == nil {
 		return true
 	}
-	return a.byName[object+"."+field].satisfiedBy(caller.From(ctx))
+	return a.byName[object+"."+field].SatisfiedBy(caller.From(ctx))
 }
 
 // Middleware is the gqlgen field middleware that enforces the requirements.
@@ -186,7 +122,7 @@ func (a *Access) Middleware(ctx context.Context, next graphql.Resolver) (any, er
 		return next(ctx)
 	}
 	r, ok := a.fields[fc.Field.Definition]
-	if !ok || r.satisfiedBy(caller.From(ctx)) {
+	if !ok || r.SatisfiedBy(caller.From(ctx)) {
 		return next(ctx)
 	}
 	return nil, &accessError{code: CodeUnauthorizedField,
@@ -210,7 +146,7 @@ func (a *Access) denyEntities(ctx context.Context, fc *graphql.FieldContext) con
 	for i, rep := range reps {
 		typ, _ := rep["__typename"].(string)
 		r := a.types[typ]
-		if r.satisfiedBy(c) {
+		if r.SatisfiedBy(c) {
 			continue
 		}
 		if denied == nil {

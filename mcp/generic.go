@@ -9,6 +9,8 @@ import (
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/gladgraph/gladgraph/schema"
 )
 
 // The two generic tools, as Apollo's MCP server has them: search_schema to find types and fields
@@ -174,7 +176,7 @@ func printType(def *ast.Definition) string {
 	writeDescription(&b, "", def.Description)
 	kind := map[ast.DefinitionKind]string{ast.Object: "type", ast.InputObject: "input", ast.Enum: "enum", ast.Union: "union", ast.Scalar: "scalar", ast.Interface: "interface"}[def.Kind]
 	b.WriteString(kind + " " + def.Name)
-	if r := scopesOf(def.Directives); r != nil {
+	if r := schema.ScopesOf(def.Directives); r != nil {
 		b.WriteString(" # needs " + r.String())
 	}
 	switch def.Kind {
@@ -204,7 +206,7 @@ func printField(parent *ast.Definition, f *ast.FieldDefinition) string {
 	b.WriteString("type " + parent.Name + " {\n")
 	writeDescription(&b, "  ", f.Description)
 	b.WriteString("  " + signature(f))
-	if r := scopesOf(f.Directives); r != nil {
+	if r := schema.ScopesOf(f.Directives); r != nil {
 		b.WriteString(" # needs " + r.String())
 	}
 	b.WriteString("\n}")
