@@ -38,10 +38,13 @@ func TestWebhookToOneReplicaReachesSubscribersOfAnother(t *testing.T) {
 		"WEBHOOK_USERNAME": "gladly", "WEBHOOK_PASSWORD": "webhook-secret-0123456789",
 		"REDIS_URL": rs.URL, "LOG_FORMAT": "json",
 	}
-	replica := func(hs *httptest.Server) *server {
+	replica := func(hs *httptest.Server, over ...string) *server {
 		e := map[string]string{"PUBLIC_URL": hs.URL}
 		for k, v := range env {
 			e[k] = v
+		}
+		for i := 0; i+1 < len(over); i += 2 {
+			e[over[i]] = over[i+1]
 		}
 		cfg, err := config.Load(nil, envOf(e), io.Discard)
 		if err != nil {
@@ -61,17 +64,26 @@ func TestWebhookToOneReplicaReachesSubscribersOfAnother(t *testing.T) {
 	hsB.Start()
 	t.Cleanup(hsB.Close)
 
-	post := func(accept, body string) *http.Response {
+	// Another deployment on the same Redis, its account also named "default", linked to another
+	// Gladly organization (whose demo data has the same contact ids): none of A's events reach it.
+	other := gladlytest.NewServer(t, gladlytest.WithoutRateLimit())
+	hsC := httptest.NewUnstartedServer(http.NotFoundHandler())
+	c := replica(hsC, "GLADLY_BASE_URL", other.URL, "GLADLY_USERNAME", other.Username, "GLADLY_API_TOKEN", other.Token)
+	hsC.Start()
+	t.Cleanup(hsC.Close)
+
+	postTo := func(hs *httptest.Server, accept, body string) *http.Response {
 		t.Helper()
-		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, hsB.URL+"/graphql", strings.NewReader(body))
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, hs.URL+"/graphql", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Accept", accept)
-		res, err := hsB.Client().Do(req)
+		res, err := hs.Client().Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return res
 	}
+	post := func(accept, body string) *http.Response { return postTo(hsB, accept, body) }
 	sub := `{"query":"subscription { contactEvents(contactId: \"` + gladlytest.DemoCustomerID + `\", types: [CUSTOMER_PROFILE_UPDATED]) { id cursor contact { name } } }"}`
 
 	// Over plain HTTP a subscription is refused rather than held open.
@@ -88,16 +100,26 @@ func TestWebhookToOneReplicaReachesSubscribersOfAnother(t *testing.T) {
 		b, _ := io.ReadAll(res.Body)
 		t.Fatalf("SSE: %d %s", res.StatusCode, b)
 	}
-	events := make(chan string, 8)
-	go func() {
-		defer close(events)
-		sc := bufio.NewScanner(res.Body)
-		for sc.Scan() {
-			if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
-				events <- data
+	read := func(body io.Reader) chan string {
+		events := make(chan string, 8)
+		go func() {
+			defer close(events)
+			sc := bufio.NewScanner(body)
+			for sc.Scan() {
+				if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+					events <- data
+				}
 			}
-		}
-	}()
+		}()
+		return events
+	}
+	events := read(res.Body)
+	resC := postTo(hsC, "text/event-stream", sub)
+	defer resC.Body.Close()
+	if resC.StatusCode != http.StatusOK {
+		t.Fatalf("SSE on the other deployment: %d", resC.StatusCode)
+	}
+	eventsC := read(resC.Body)
 
 	client, err := gladly.NewClient(fake.URL, gladly.WithBasicAuth(fake.Username, fake.Token), gladly.WithRateLimit(gladly.Unlimited{}))
 	if err != nil {
@@ -111,7 +133,7 @@ func TestWebhookToOneReplicaReachesSubscribersOfAnother(t *testing.T) {
 		t.Fatalf("create an enabled webhook (replica A must answer its PING): %v", err)
 	}
 	// The change must come after B's subscription has joined the account's stream.
-	for b.events.Registry().Open("default\x00anonymous\x00anonymous") != 1 {
+	for b.events.Registry().Open("default\x00anonymous\x00anonymous") != 1 || c.events.Registry().Open("default\x00anonymous\x00anonymous") != 1 {
 		select {
 		case <-ctx.Done():
 			t.Fatal("the subscription on B never opened")
@@ -155,6 +177,11 @@ func TestWebhookToOneReplicaReachesSubscribersOfAnother(t *testing.T) {
 	ev := next().Data.ContactEvents
 	if ev.ID == "" || ev.Cursor == "" || ev.Contact.Name != renamed {
 		t.Errorf("event %+v, want the contact renamed %q", ev, renamed)
+	}
+	select { // B has it from Redis: C, reading its own stream, would have it by now if they shared one
+	case data := <-eventsC:
+		t.Errorf("another deployment's subscriber (same account id, another organization) got %s", data)
+	case <-time.After(2 * time.Second):
 	}
 	// Exactly once: Gladly's redelivery of the same event is deduped by replica A.
 	if _, err := client.Customers.Update(ctx, gladlytest.DemoCustomerID, &gladly.UpdateCustomerRequest{Name: &renamed}); err != nil {

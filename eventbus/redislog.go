@@ -19,6 +19,7 @@ import (
 type RedisLog struct {
 	rdb    redis.UniversalClient
 	prefix string
+	keys   func(account string) string // the stream's name within prefix (WithKeys); nil: the account
 	maxLen int64
 	ttl    time.Duration
 }
@@ -29,7 +30,21 @@ func NewRedisLog(rdb redis.UniversalClient, prefix string, maxLen int, ttl time.
 	return &RedisLog{rdb: rdb, prefix: prefix, maxLen: int64(max(maxLen, 1)), ttl: ttl}
 }
 
-func (l *RedisLog) key(account string) string { return l.prefix + account }
+// WithKeys names each account's stream prefix+keys(account) instead of prefix+account: a name
+// that also says which Gladly organization the account is linked to keeps two deployments
+// sharing one Redis, or an account id linked again to another organization, off each other's
+// events.
+func (l *RedisLog) WithKeys(keys func(account string) string) *RedisLog {
+	l.keys = keys
+	return l
+}
+
+func (l *RedisLog) key(account string) string {
+	if l.keys != nil {
+		return l.prefix + l.keys(account)
+	}
+	return l.prefix + account
+}
 
 // eventField is the stream entry's only field: the event as Gladly sent it.
 const eventField = "e"

@@ -2,6 +2,8 @@ package tenant
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -16,8 +18,23 @@ import (
 	"github.com/gladgraph/gladgraph/media"
 )
 
-// eventsPrefix names the accounts' event streams in Redis (gg:events:<accountId>).
+// eventsPrefix names the accounts' event streams in Redis: gg:events:<streamName>.
 const eventsPrefix = "gg:events:"
+
+// streamName is an account's event stream: a hash of the account id and the Gladly organization
+// and user it is linked to (as the cache namespace is), so that deployments sharing a Redis with
+// an account id in common, or an account id linked again elsewhere, never read each other's
+// events. An account that cannot be found (unlinked) gets a name no linked account has.
+func streamName(reg func() *Registry) func(account string) string {
+	return func(account string) string {
+		id := account + "|"
+		if rt, err := reg().Get(context.Background(), account); err == nil {
+			id += rt.Gladly.Tenant()
+		}
+		sum := sha256.Sum256([]byte(id))
+		return hex.EncodeToString(sum[:12])
+	}
+}
 
 // eventsTTL keeps an account's stream a little longer than Gladly's Events API remembers:
 // a resume within that window never needs Gladly.
@@ -36,7 +53,7 @@ func openEvents(cfg *config.Config, logger zerolog.Logger, reg func() *Registry)
 		return nil, nil, err
 	}
 	if rdb != nil {
-		log = eventbus.NewRedisLog(rdb, eventsPrefix, cfg.Subscriptions.EventLogMaxLen, eventsTTL)
+		log = eventbus.NewRedisLog(rdb, eventsPrefix, cfg.Subscriptions.EventLogMaxLen, eventsTTL).WithKeys(streamName(reg))
 		closeLog = func() { _ = rdb.Close() }
 	}
 	bus := eventbus.New(log, eventbus.Options{
