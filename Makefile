@@ -109,3 +109,6 @@ deploy-check:
 	elif docker compose version >/dev/null 2>&1; then \
 		ACCOUNTS_ENCRYPTION_KEYS=k1:placeholder docker compose -f deploy/compose.yaml config -q && echo "compose: valid"; \
 	else echo "compose: docker-compose not installed: skipped"; fi
+	@if command -v kubectl >/dev/null 2>&1; then \
+		kubectl kustomize deploy/kubernetes >/dev/null && echo "kustomize: deploy/kubernetes renders"; \
+	else echo "kustomize: kubectl not installed: skipped"; fi
