@@ -255,7 +255,13 @@ func TestSharedRateLimit(t *testing.T) {
 		t.Errorf("%d of %d requests failed: they should have queued", res.requests-res.clean, res.requests)
 	}
 	if m := fx.fake.MaxPerSecond(); m > perSecond {
-		t.Errorf("Gladly got %d requests in one second, over the organization's %d", m, perSecond)
+		degraded := 0
+		for _, in := range ins {
+			degraded += in.Logs.count("rate limit: Redis unreachable")
+		}
+		// A replica whose Redis round trip outlasts the limiter's timeout (200 ms) limits itself
+		// alone, by design; say so, since that, not the shared window, is then what let it pass.
+		t.Errorf("Gladly got %d requests in one second, over the organization's %d (replicas that fell back to limiting alone: %d)", m, perSecond, degraded)
 	}
 	if limited > 0 {
 		t.Errorf("Gladly answered 429 %d times", limited)
