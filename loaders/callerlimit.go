@@ -93,11 +93,14 @@ func (l *CallerLimiter) Wait(ctx context.Context) (func(), error) {
 		return nil, err
 	}
 	if wait > 0 {
-		l.refuse(ctx, wait)
+		l.refuse(ctx, min(wait, maxDoorShut))
 		return nil, &CallerRateLimitError{RetryAfter: wait}
 	}
 	return func() {}, nil
 }
+
+// maxDoorShut is the longest a refused caller is turned away unread (RefusedFor).
+const maxDoorShut = time.Second
 
 // refuse remembers that ctx's caller has no call due for wait.
 func (l *CallerLimiter) refuse(ctx context.Context, wait time.Duration) {
@@ -180,8 +183,9 @@ func (l *CallerLimiter) Admit(ctx context.Context, estimate int) (_ context.Cont
 	}
 	if wait > 0 {
 		// Its next operation is likely another like it: the door is shut until this one's
-		// calls are due (a smaller one might have passed a little earlier).
-		l.refuse(ctx, wait)
+		// calls are due, at most a second (a smaller operation may pass before a large one's
+		// calls are all due).
+		l.refuse(ctx, min(wait, maxDoorShut))
 		return ctx, func() {}, &CallerRateLimitError{RetryAfter: wait}
 	}
 	a := &allowance{l: l}
