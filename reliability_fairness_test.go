@@ -20,14 +20,15 @@ import (
 // normal caller's latency and error rate are measured alone first, then beside the abusive one.
 // The two callers are two client addresses (127.0.0.1 and 127.0.0.2) of a deployment without
 // authentication, each with its share of the organization's calls: CALLER_UPSTREAM_RATE 3 a
-// second, CALLER_UPSTREAM_BURST 2. A read is estimated at 2 calls, reserved before it runs (what
-// it does not use is given back), so the most the abusive caller takes in any second is 2 + 3 = 5
-// and the normal caller's reads reserve under 3: together under the organization's 10, so the
-// normal caller never waits for the abusive one. Its p99 and error rate stay within 2× of running
-// alone, Gladly never gets more than the organization's limit, and the abusive caller gets its
-// share, its other reads refused whole with typed rate limits (a refused caller that asks again
-// before its retryAfterSeconds is turned away at the door, unread). GLADGRAPH_RELIABILITY sets
-// each phase's length, and with it the latency target is asserted too.
+// second, CALLER_UPSTREAM_BURST 2. A read is estimated at 2 calls, reserved at its first (what
+// it does not use is given back), so the most the abusive caller takes in any second is 2 + 3 =
+// 5 and the normal caller's reads reserve under 3: together under the organization's 10, so the
+// normal caller never waits for the abusive one. Its p99 and error rate stay within 2× of
+// running alone, Gladly never gets more than the organization's limit, and the abusive caller
+// gets its share, its other reads refused at their first call with typed rate limits (a refused
+// caller that asks again before its retryAfterSeconds is turned away at the door, unread).
+// GLADGRAPH_RELIABILITY sets each phase's length, and with it the latency target is asserted
+// too.
 func TestAbusiveCallerFairness(t *testing.T) {
 	t.Parallel()
 	d, measured := relDuration(t, "GLADGRAPH_RELIABILITY", 3*time.Second)

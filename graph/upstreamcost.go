@@ -228,14 +228,13 @@ func (b UpstreamBudget) MutateOperationContext(_ context.Context, op *graphql.Op
 	return err
 }
 
-// CallerShare is the gqlgen extension admitting each query and mutation against its caller's
-// share of the account's Gladly calls (CALLER_UPSTREAM_RATE, loaders.CallerLimiter.Admit) before
-// any resolver runs: the operation's estimated calls, at most the share's burst, are reserved
-// whole, and what the operation does not use (its cache hits) is given back when it ends. An
-// operation whose calls are not due is refused whole — RATE_LIMITED with retryAfterSeconds, no
-// data — instead of failing field by field half way through, and a refusal costs no execution.
-// Without a caller limiter in the context (the share off) it does nothing. Subscriptions are
-// admitted by their events' fetches, call by call.
+// CallerShare is the gqlgen extension that runs each query and mutation on its caller's share of
+// the account's Gladly calls (CALLER_UPSTREAM_RATE, loaders.CallerLimiter.Admit): the operation's
+// estimated calls, at most the share's burst, are reserved whole at its first Gladly call, and what
+// it does not use (its cache hits) is given back when it ends. An operation whose calls are not
+// due gets RATE_LIMITED with retryAfterSeconds on every field that needed Gladly, never on some of
+// them only; what it read from the cache comes back. Without a caller limiter in the context (the
+// share off) it does nothing. Subscriptions are admitted by their events' fetches, call by call.
 type CallerShare struct{}
 
 var _ interface {
@@ -246,22 +245,14 @@ var _ interface {
 func (CallerShare) ExtensionName() string                   { return "GladgraphCallerShare" }
 func (CallerShare) Validate(graphql.ExecutableSchema) error { return nil }
 
-// InterceptOperation admits the operation, or answers the refusal.
+// InterceptOperation runs the operation on its share.
 func (CallerShare) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	l := loaders.CallerLimiterFrom(ctx)
 	op := graphql.GetOperationContext(ctx)
 	if l == nil || op == nil || op.Operation == nil || op.Operation.Operation == ast.Subscription {
 		return next(ctx)
 	}
-	ctx, done, err := l.Admit(ctx, EstimateUpstreamCalls(op))
-	if err != nil {
-		code, msg, ext := classify(err)
-		if ext == nil {
-			ext = map[string]any{}
-		}
-		ext["code"] = code
-		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{Message: msg, Extensions: ext}}})
-	}
+	ctx, done := l.Admit(ctx, EstimateUpstreamCalls(op))
 	h := next(ctx)
 	return func(ctx context.Context) *graphql.Response {
 		r := h(ctx)

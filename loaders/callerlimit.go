@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -79,14 +78,17 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
 return wait
 `)
 
-// Wait takes a token of ctx's caller, or refuses. A call of an operation admitted with an
-// allowance (Admit) draws on the allowance first.
+// Wait takes a token of ctx's caller, or refuses. A call of an admitted operation (Admit) draws
+// on the operation's reservation, made at its first call.
 func (l *CallerLimiter) Wait(ctx context.Context) (func(), error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if a := allowanceFrom(ctx); a != nil && a.l == l && a.take() {
-		return func() {}, nil
+	if a := allowanceFrom(ctx); a != nil && a.l == l {
+		ok, err := a.draw(ctx)
+		if err != nil || ok {
+			return func() {}, err
+		}
 	}
 	wait, err := l.take(ctx, 1)
 	if err != nil {
@@ -166,53 +168,79 @@ func (l *CallerLimiter) take(ctx context.Context, n int) (time.Duration, error) 
 	return l.takeLocal(who, float64(n), time.Now()), nil
 }
 
-// Admit reserves the Gladly calls an operation may make — its estimate, at most the burst — from
-// ctx's caller's bucket before the operation runs, so that an operation is served whole or
-// refused whole (a *CallerRateLimitError saying when the calls are due) instead of failing half
-// way through its fields, and a refusal costs no execution. The operation runs on the returned
-// context, whose calls draw on the allowance first; done gives back what it did not use (its
-// cache hits). A caller without an identity, or an estimate of 0, is admitted with nothing reserved.
-func (l *CallerLimiter) Admit(ctx context.Context, estimate int) (_ context.Context, done func(), _ error) {
+// Admit readies an operation's share: the calls it may make — its estimate, at most the burst —
+// are reserved from ctx's caller's bucket at its first Gladly call, all at once, so that an
+// operation is never half admitted: either every call it makes is paid for, or from its first
+// call on every one is refused (a *CallerRateLimitError saying when the calls are due), whatever
+// it had already resolved from the cache coming back with them. An operation answered from the
+// cache alone takes nothing and costs no round trip to Redis, so a caller whose share is spent
+// still reads what is cached. The operation runs on the returned context; done gives back what it
+// reserved and did not use (its cache hits). A caller without an identity, or an estimate of 0,
+// is admitted with nothing to reserve.
+func (l *CallerLimiter) Admit(ctx context.Context, estimate int) (_ context.Context, done func()) {
 	if l == nil || l.rate <= 0 || estimate <= 0 || caller.Key(ctx) == "" {
-		return ctx, func() {}, nil
+		return ctx, func() {}
 	}
-	n := min(estimate, int(l.burst))
-	wait, err := l.take(ctx, n)
-	if err != nil {
-		return ctx, func() {}, err
-	}
-	if wait > 0 {
-		// Its next operation is likely another like it: the door is shut until this one's
-		// calls are due, at most a second (a smaller operation may pass before a large one's
-		// calls are all due).
-		l.refuse(ctx, min(wait, maxDoorShut))
-		return ctx, func() {}, &CallerRateLimitError{RetryAfter: wait}
-	}
-	a := &allowance{l: l}
-	a.left.Store(int64(n))
+	a := &allowance{l: l, want: min(estimate, int(l.burst))}
 	return context.WithValue(ctx, allowanceKey{}, a), func() {
-		if left := a.left.Swap(0); left > 0 {
-			_, _ = l.take(ctx, -int(left))
+		if left := a.release(); left > 0 {
+			_, _ = l.take(context.WithoutCancel(ctx), -left)
 		}
-	}, nil
+	}
 }
 
-// allowance is an admitted operation's reserved calls.
+// allowance is an admitted operation's share: reserved at its first call.
 type allowance struct {
 	l    *CallerLimiter
-	left atomic.Int64
+	want int // calls to reserve at the first
+
+	mu       sync.Mutex
+	reserved bool
+	left     int
+	refused  *CallerRateLimitError
+	until    time.Time // when refused's calls are due
+	done     bool
 }
 
-func (a *allowance) take() bool {
-	for {
-		n := a.left.Load()
-		if n <= 0 {
-			return false
+// draw takes one of the operation's reserved calls, reserving them at the first. ok false with
+// no error: the reservation is spent, the call goes to the bucket alone.
+func (a *allowance) draw(ctx context.Context) (ok bool, err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	switch {
+	case a.done:
+		return false, nil
+	case a.refused != nil:
+		return false, &CallerRateLimitError{RetryAfter: max(time.Until(a.until), time.Millisecond)}
+	case !a.reserved:
+		wait, err := a.l.take(ctx, a.want)
+		if err != nil {
+			return false, err
 		}
-		if a.left.CompareAndSwap(n, n-1) {
-			return true
+		if wait > 0 {
+			// Its next operation is likely another like it: the door is shut until this
+			// one's calls are due, at most a second (a smaller operation may pass sooner).
+			a.l.refuse(ctx, min(wait, maxDoorShut))
+			a.refused, a.until = &CallerRateLimitError{RetryAfter: wait}, time.Now().Add(wait)
+			return false, a.refused
 		}
+		a.reserved, a.left = true, a.want
 	}
+	if a.left == 0 {
+		return false, nil
+	}
+	a.left--
+	return true, nil
+}
+
+// release ends the operation's share, returning the calls it reserved and did not use.
+func (a *allowance) release() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.done = true
+	left := a.left
+	a.left = 0
+	return left
 }
 
 type allowanceKey struct{}

@@ -51,9 +51,9 @@ func testCallerBuckets(t *testing.T, a, b *CallerLimiter) {
 }
 
 // TestCallerLimiterAdmitsWholeOperations: an operation reserves its estimate (at most the burst)
-// before it runs, its calls draw on the reservation, what it did not use goes back, and an
-// operation whose calls are not all due is refused whole with nothing taken. In Redis (every
-// replica's bucket) and in the process alike.
+// at its first call, its calls draw on the reservation, what it did not use goes back; one whose
+// calls are not all due is refused from its first call on, every call alike, with nothing taken;
+// one that makes no call takes nothing. In Redis (every replica's bucket) and in process alike.
 func TestCallerLimiterAdmitsWholeOperations(t *testing.T) {
 	t.Parallel()
 	srv := redistest.New(t)
@@ -65,12 +65,13 @@ func TestCallerLimiterAdmitsWholeOperations(t *testing.T) {
 			ctx := caller.With(t.Context(), &caller.Caller{Kind: caller.KindAPIKey, Subject: "key-" + name, AccountID: "acct"})
 			var rl *CallerRateLimitError
 
-			// An estimate over the burst reserves the burst; three calls draw on it, a fourth on
-			// the (empty) bucket.
-			op, done, err := l.Admit(ctx, 10)
-			if err != nil {
-				t.Fatalf("admit with a full bucket: %v", err)
-			}
+			// An operation answered from the cache alone takes nothing.
+			_, done := l.Admit(ctx, 3)
+			done()
+
+			// An estimate over the burst reserves the burst at the first call; three calls draw
+			// on it, a fourth on the (empty) bucket.
+			op, done := l.Admit(ctx, 10)
 			for i := range 3 {
 				if _, err := l.Wait(op); err != nil {
 					t.Fatalf("call %d within the reservation: %v", i, err)
@@ -80,9 +81,11 @@ func TestCallerLimiterAdmitsWholeOperations(t *testing.T) {
 				t.Fatalf("a call past the reservation and the bucket: %v, want a refusal", err)
 			}
 			done()
-			if _, _, err := l.Admit(ctx, 1); !errors.As(err, &rl) || rl.RetryAfter <= 0 {
-				t.Fatalf("admit with an empty bucket: %v, want a refusal saying when", err)
+			op, done = l.Admit(ctx, 1)
+			if _, err := l.Wait(op); !errors.As(err, &rl) || rl.RetryAfter <= 0 {
+				t.Fatalf("an operation's first call with an empty bucket: %v, want a refusal saying when", err)
 			}
+			done()
 			// Refused, the caller is turned away at the door until its call is due, at most a
 			// second (its call is 10 s away here); others not.
 			if d := l.RefusedFor(ctx); d <= 0 || d > maxDoorShut || rl.RetryAfter <= maxDoorShut {
@@ -97,18 +100,21 @@ func TestCallerLimiterAdmitsWholeOperations(t *testing.T) {
 
 			// Given back: an operation that used one of its three leaves two for the next.
 			_, _ = l.take(ctx, -3)
-			op, done, err = l.Admit(ctx, 3)
-			if err != nil {
-				t.Fatal(err)
-			}
+			op, done = l.Admit(ctx, 3)
 			if _, err := l.Wait(op); err != nil {
 				t.Fatal(err)
 			}
 			done()
 			done() // twice: nothing more given back
-			if _, _, err := l.Admit(ctx, 3); !errors.As(err, &rl) {
-				t.Fatalf("three due with two in the bucket: %v, want a refusal", err)
+			// Three due with two in the bucket: refused at the first call, and at every later one
+			// although one call alone would have been paid for.
+			op, done = l.Admit(ctx, 3)
+			for i := range 2 {
+				if _, err := l.Wait(op); !errors.As(err, &rl) {
+					t.Fatalf("call %d of an operation whose three calls are not due: %v, want a refusal", i, err)
+				}
 			}
+			done()
 			for i := range 2 { // the refusal took nothing
 				if _, err := l.Wait(ctx); err != nil {
 					t.Fatalf("call %d of the two given back: %v", i, err)
@@ -118,16 +124,17 @@ func TestCallerLimiterAdmitsWholeOperations(t *testing.T) {
 				t.Fatalf("a third call: %v, want a refusal", err)
 			}
 
-			// Work with no caller, and an estimate of nothing, are admitted with nothing reserved.
-			if _, _, err := l.Admit(context.Background(), 5); err != nil {
-				t.Errorf("no caller: %v", err)
-			}
-			if _, _, err := l.Admit(ctx, 0); err != nil {
-				t.Errorf("nothing estimated: %v", err)
-			}
-			var none *CallerLimiter
-			if _, _, err := none.Admit(ctx, 5); err != nil {
-				t.Errorf("no limiter: %v", err)
+			// Work with no caller, an estimate of nothing, or no limiter: nothing to reserve.
+			for _, c := range []struct {
+				l   *CallerLimiter
+				ctx context.Context
+				n   int
+			}{{l, context.Background(), 5}, {l, ctx, 0}, {nil, ctx, 5}} {
+				op, done := c.l.Admit(c.ctx, c.n)
+				if allowanceFrom(op) != nil {
+					t.Errorf("Admit(%v, %d) readied a reservation", c.l != nil, c.n)
+				}
+				done()
 			}
 		})
 	}
