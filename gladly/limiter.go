@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -138,6 +139,19 @@ func (l *WindowLimiter) Wait(ctx context.Context) (func(), error) {
 		}
 	}
 	return func() {}, nil
+}
+
+// Record counts a request sent now on another limiter's grant (a shared limiter's), without
+// waiting: should this window take over, it knows what was sent in the last one.
+func (l *WindowLimiter) Record(now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.prune(now)
+	i := len(l.reserved)
+	for i > 0 && l.reserved[i-1].After(now) { // kept in order: waits reserve after the last
+		i--
+	}
+	l.reserved = slices.Insert(l.reserved, i, now)
 }
 
 // prune drops grants that left the window.

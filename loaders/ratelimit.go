@@ -34,6 +34,9 @@ type SharedLimiter struct {
 
 	mu       sync.Mutex
 	degraded bool
+	// recovered is when Redis answered again after an outage: for a window after it, requests
+	// pass the local window too (see granted).
+	recovered time.Time
 }
 
 // sharedWindowGuard widens the window: the limiter counts when a request is granted, Gladly
@@ -203,7 +206,7 @@ func (l *SharedLimiter) Wait(ctx context.Context) (func(), error) {
 			return nil, fmt.Errorf("%w (shared limit, wait %s)", gladly.ErrLimiterDeadline, wait.Round(time.Millisecond))
 		}
 		if res == 0 {
-			return func() {}, nil
+			return l.granted(ctx)
 		}
 		t := time.NewTimer(time.Duration(res) * time.Microsecond)
 		select {
@@ -215,6 +218,22 @@ func (l *SharedLimiter) Wait(ctx context.Context) (func(), error) {
 		}
 		script = confirmScript
 	}
+}
+
+// granted completes a shared grant with the local window. Every grant is recorded in it, so that
+// when Redis fails the replica limits itself knowing what it sent the second before; and for a
+// window after Redis comes back (restarted, it may have lost the reservations) a request also
+// waits its turn in the local window, which holds what this replica sent while limiting alone.
+// Either way the replica never sends more than the limit in a window across the change.
+func (l *SharedLimiter) granted(ctx context.Context) (func(), error) {
+	l.mu.Lock()
+	recent := !l.recovered.IsZero() && time.Since(l.recovered) < l.window
+	l.mu.Unlock()
+	if recent {
+		return l.local.Wait(ctx)
+	}
+	l.local.Record(time.Now())
+	return func() {}, nil
 }
 
 // pauseScript extends the organization's pause to ARGV[1] ms from now (never shortens it).
@@ -259,6 +278,7 @@ func (l *SharedLimiter) setDegraded(degraded bool, err error) {
 	if degraded {
 		l.log.Warn().Err(err).Msg("rate limit: Redis unreachable, limiting this replica alone until it answers")
 	} else {
+		l.recovered = time.Now()
 		l.log.Info().Msg("rate limit: Redis reachable again, the limit is shared")
 	}
 }

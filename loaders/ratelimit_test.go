@@ -234,3 +234,49 @@ func TestSharedLimiterAbandonedWaitsLeaveTheQueue(t *testing.T) {
 		t.Errorf("%d reservations left after 10 of 11 requests gave up, want 1", n)
 	}
 }
+
+// TestSharedLimiterKeepsTheLimitAcrossAnOutage: a replica that sent the window's n requests
+// through Redis and then loses Redis does not send n more at once on its own (its local window
+// knew of them), and when Redis comes back restarted, without the reservations, it does not
+// either (for a window the local one is kept too). A request whose turn is past its deadline is
+// refused at once, so the test needs no clock.
+func TestSharedLimiterKeepsTheLimitAcrossAnOutage(t *testing.T) {
+	t.Parallel()
+	rs := redistest.Start(t)
+	opts, _ := redis.ParseURL(rs.URL)
+	TuneRedisOptions(opts, 4)
+	rdb := redis.NewClient(opts)
+	t.Cleanup(func() { _ = rdb.Close() })
+	l := NewSharedLimiter(rdb, rs.Prefix, "acme.gladly.com", 5, 3*time.Second, testLogger(t))
+	soon := func() (context.Context, context.CancelFunc) { return context.WithTimeout(t.Context(), 200*time.Millisecond) }
+	for i := range 5 {
+		if _, err := l.Wait(t.Context()); err != nil {
+			t.Fatalf("request %d of the window: %v", i, err)
+		}
+	}
+	if l.Degraded() {
+		t.Fatal("degraded with Redis up")
+	}
+
+	rs.Kill(t)
+	ctx, cancel := soon()
+	_, err := l.Wait(ctx)
+	cancel()
+	if !l.Degraded() {
+		t.Fatal("not degraded with Redis down")
+	}
+	if !errors.Is(err, gladly.ErrLimiterDeadline) {
+		t.Fatalf("a sixth request in the window, Redis down: %v; want it refused for its deadline (the local window knew of the five)", err)
+	}
+
+	rs.Restart(t) // empty: the five reservations are gone
+	ctx, cancel = soon()
+	_, err = l.Wait(ctx)
+	cancel()
+	if l.Degraded() {
+		t.Fatal("still degraded with Redis back")
+	}
+	if !errors.Is(err, gladly.ErrLimiterDeadline) {
+		t.Fatalf("a sixth request in the window, Redis back empty: %v; want it refused for its deadline", err)
+	}
+}
