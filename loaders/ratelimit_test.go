@@ -248,7 +248,9 @@ func TestSharedLimiterKeepsTheLimitAcrossAnOutage(t *testing.T) {
 	rdb := redis.NewClient(opts)
 	t.Cleanup(func() { _ = rdb.Close() })
 	l := NewSharedLimiter(rdb, rs.Prefix, "acme.gladly.com", 5, 3*time.Second, testLogger(t))
-	soon := func() (context.Context, context.CancelFunc) { return context.WithTimeout(t.Context(), 200*time.Millisecond) }
+	soon := func() (context.Context, context.CancelFunc) {
+		return context.WithTimeout(t.Context(), 200*time.Millisecond)
+	}
 	for i := range 5 {
 		if _, err := l.Wait(t.Context()); err != nil {
 			t.Fatalf("request %d of the window: %v", i, err)
