@@ -1,6 +1,7 @@
 package loaders
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -68,23 +69,34 @@ func TestLoaderBatchAndCacheSpans(t *testing.T) {
 		}
 		return out
 	}
+	// Without a fixed loader wait the three keys may come in one batch or two (the dispatcher
+	// can leave before the last key is queued): the figures are summed over the trace's spans.
 	first := inTrace(root.SpanContext().TraceID().String())
-	names := map[string]map[string]string{}
-	for _, s := range first {
-		names[s.name] = s.attrs
+	sum := func(spans []seen, name, attr string) (total, count int) {
+		for _, s := range spans {
+			if s.name == name {
+				n, _ := strconv.Atoi(s.attrs[attr])
+				total, count = total+n, count+1
+			}
+		}
+		return total, count
 	}
-	batch, get, set := names["loader.batch profile"], names["cache.get"], names["cache.set"]
-	if batch == nil || get == nil || set == nil {
-		t.Fatalf("first request's spans: %+v, want a loader.batch profile, a cache.get and a cache.set", first)
+	keys, batches := sum(first, "loader.batch profile", "gladgraph.loader.keys")
+	getKeys, gets := sum(first, "cache.get", "gladgraph.cache.keys")
+	hits, _ := sum(first, "cache.get", "gladgraph.cache.hits")
+	entries, sets := sum(first, "cache.set", "gladgraph.cache.entries")
+	if batches == 0 || gets == 0 || sets == 0 {
+		t.Fatalf("first request's spans: %+v, want loader.batch profile, cache.get and cache.set spans", first)
 	}
-	if batch["gladgraph.loader.keys"] != "3" || get["gladgraph.cache.hits"] != "0" || set["gladgraph.cache.entries"] != "3" {
-		t.Errorf("first request: batch %v, get %v, set %v", batch, get, set)
+	if keys != 3 || getKeys != 3 || hits != 0 || entries != 3 || batches > 2 {
+		t.Errorf("first request: %d batches of %d keys in all, cache gets of %d keys with %d hits, %d entries set; want the 3 keys, no hit, 3 written back, in at most 2 batches",
+			batches, keys, getKeys, hits, entries)
 	}
 	second := inTrace(root2.SpanContext().TraceID().String())
+	if hits, _ := sum(second, "cache.get", "gladgraph.cache.hits"); hits != 3 {
+		t.Errorf("second request's cache gets: %d hits, want 3: %+v", hits, second)
+	}
 	for _, s := range second {
-		if s.name == "cache.get" && s.attrs["gladgraph.cache.hits"] != "3" {
-			t.Errorf("second request's cache.get: %v, want 3 hits", s.attrs)
-		}
 		if s.name == "cache.set" {
 			t.Errorf("second request wrote back although every key was a hit")
 		}
