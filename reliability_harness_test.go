@@ -433,3 +433,37 @@ func sampleMem() memSample {
 func (m memSample) String() string {
 	return fmt.Sprintf("%d goroutines, heap %.1f MiB", m.Goroutines, m.HeapMiB)
 }
+
+// stallMeter measures how late this process's goroutines wake while it runs (a 5 ms sleep, again
+// and again): the longest lateness is how long the machine (other tests, other processes, the
+// race detector's GC) held the process back, which no limiter margin can cover beyond its size.
+type stallMeter struct {
+	stop chan struct{}
+	done chan struct{}
+	max  time.Duration
+}
+
+func startStallMeter() *stallMeter {
+	m := &stallMeter{stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(m.done)
+		for {
+			select {
+			case <-m.stop:
+				return
+			default:
+			}
+			t0 := time.Now()
+			time.Sleep(5 * time.Millisecond)
+			m.max = max(m.max, time.Since(t0)-5*time.Millisecond)
+		}
+	}()
+	return m
+}
+
+// Stop ends the measure and returns the longest lateness seen.
+func (m *stallMeter) Stop() time.Duration {
+	close(m.stop)
+	<-m.done
+	return m.max
+}
