@@ -99,7 +99,7 @@ func TestSoak(t *testing.T) {
 	// when the fake closes them idle after 2 s, later on a loaded machine.
 	in.http.CloseIdleConnections()
 	settled := sampleMem()
-	for deadline := time.Now().Add(15 * time.Second); settled.Goroutines > before.Goroutines+10 && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(30 * time.Second); settled.Goroutines > before.Goroutines+10 && time.Now().Before(deadline); {
 		time.Sleep(100 * time.Millisecond)
 		settled = sampleMem()
 	}
@@ -117,7 +117,9 @@ func TestSoak(t *testing.T) {
 		t.Fatal("no request completed")
 	}
 	if settled.Goroutines > before.Goroutines+10 {
-		t.Errorf("goroutines: %d before the load, %d after it settled: a leak", before.Goroutines, settled.Goroutines)
+		buf := make([]byte, 1<<20)
+		buf = buf[:runtime.Stack(buf, true)]
+		t.Errorf("goroutines: %d before the load, %d after it settled: a leak; the goroutines now:\n%s", before.Goroutines, settled.Goroutines, buf)
 	}
 	if long {
 		// Under steady load the heap holds what the load keeps in flight plus the fake's
