@@ -76,12 +76,13 @@ func TestContactsBatchThroughOneCacheRoundTrip(t *testing.T) {
 		t.Errorf("cold: %d customer GETs, want 100", n)
 	}
 	// Loaders pay no fixed wait (issue 15): a batch may leave before its last key is queued, so
-	// 100 keys take one round trip, or two when the dispatcher wins that race — never one each.
-	if g := r.cache.gets.Load(); g < 1 || g > 2 {
-		t.Errorf("cold: %d cache reads for one batch, want 1 (2 at most)", g)
+	// 100 keys take one round trip, or a few when the dispatcher wins that race (3 once, beside
+	// another make test) — never anything near one each.
+	if g := r.cache.gets.Load(); g < 1 || g > 5 {
+		t.Errorf("cold: %d cache reads for one batch of 100, want 1 (5 at most)", g)
 	}
-	if s := r.cache.sets.Load(); s < 1 || s > 2 {
-		t.Errorf("cold: %d cache write-backs for one batch, want 1 (2 at most)", s)
+	if s := r.cache.sets.Load(); s < 1 || s > 5 {
+		t.Errorf("cold: %d cache write-backs for one batch of 100, want 1 (5 at most)", s)
 	}
 	r.srv.ResetStats()
 	r.cache.gets.Store(0)
