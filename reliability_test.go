@@ -15,6 +15,7 @@ import (
 	"github.com/gladgraph/gladgraph/edge"
 	"github.com/gladgraph/gladgraph/gladly"
 	"github.com/gladgraph/gladgraph/gladly/gladlytest"
+	"github.com/gladgraph/gladgraph/loaders"
 	"github.com/gladgraph/gladgraph/loaders/redistest"
 )
 
@@ -257,7 +258,7 @@ func TestSharedRateLimit(t *testing.T) {
 		t.Errorf("%d of %d requests failed: they should have queued", res.requests-res.clean, res.requests)
 	}
 	// The limiter's promise holds while a grant reaches Gladly within its window's margin (50 ms,
-	// sharedWindowGuard): a process held back longer between the two (a loaded machine; CPU
+	// loaders.SharedWindowGuard): a process held back longer between the two (a loaded machine; CPU
 	// throttling) can land two windows' grants in one calendar second. Past that margin the
 	// count is reported, not judged; within it, one request over is a failure.
 	if m := fx.fake.MaxPerSecond(); m > perSecond || limited > 0 {
@@ -267,16 +268,13 @@ func TestSharedRateLimit(t *testing.T) {
 		}
 		msg := fmt.Sprintf("Gladly got %d requests in one second, over the organization's %d, and answered 429 %d times (replicas that fell back to limiting alone: %d; the process was held back up to %v)",
 			m, perSecond, limited, degraded, stalled.Round(time.Millisecond))
-		if stalled < sharedWindowGuard {
+		if stalled < loaders.SharedWindowGuard {
 			t.Error(msg)
 		} else {
 			t.Log(msg + ": longer than the limiter's margin, so not judged")
 		}
 	}
 }
-
-// sharedWindowGuard mirrors loaders' margin between a grant and its arrival at Gladly.
-const sharedWindowGuard = 50 * time.Millisecond
 
 // TestRedisKilledUnderLoad: Redis dies while a replica serves reads and writes, and comes back:
 // no request fails meanwhile (the cache is bypassed, the rate limit goes local), each change of

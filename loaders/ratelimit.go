@@ -39,18 +39,18 @@ type SharedLimiter struct {
 	recovered time.Time
 }
 
-// sharedWindowGuard widens the window: the limiter counts when a request is granted, Gladly
+// SharedWindowGuard widens the window: the limiter counts when a request is granted, Gladly
 // counts when it arrives, per calendar second of its own clock. The grant-to-arrival delay
 // (waking from the wait, writing the request) varies by a few milliseconds, more on a busy
 // host; a window wider than a second by more than that spread never holds n+1 arrivals.
-const sharedWindowGuard = 50 * time.Millisecond
+const SharedWindowGuard = 50 * time.Millisecond
 
 // NewSharedLimiter returns a limiter of n requests per window for the organization at host,
 // keyed under prefix in Redis.
 func NewSharedLimiter(rdb redis.UniversalClient, prefix, host string, n int, window time.Duration, log zerolog.Logger) *SharedLimiter {
 	return &SharedLimiter{
 		rdb: rdb, key: prefix + "ratelimit:{" + host + "}", pauseKey: prefix + "ratelimit:{" + host + "}:pause",
-		n: max(n, 1), window: window + sharedWindowGuard,
+		n: max(n, 1), window: window + SharedWindowGuard,
 		local: gladly.NewWindowLimiter(n, window), log: log,
 	}
 }
@@ -156,7 +156,7 @@ return {at - now, 0}
 `)
 
 // wakeTolerance is how late a waiting request may wake and still take its reserved time: well
-// inside sharedWindowGuard, which must also cover the trip from here to Gladly.
+// inside SharedWindowGuard, which must also cover the trip from here to Gladly.
 const wakeTolerance = 20 * time.Millisecond
 
 // redisLimiterTimeout bounds one reservation round trip; beyond it Redis counts as down.
