@@ -63,14 +63,23 @@ var fetchedTypes = map[string]bool{
 	"CustomAttribute": true, "PublicAnswer": true, "ExportJob": true,
 }
 
-// EstimateUpstreamCalls returns the worst-case Gladly calls of op's selected operation.
+// EstimateUpstreamCalls returns the worst-case Gladly calls of op's selected operation. The walk
+// is made once per operation: the budget and the caller's share both ask (kept in op's stats).
 func EstimateUpstreamCalls(op *graphql.OperationContext) int {
 	if op == nil || op.Operation == nil {
 		return 0
 	}
+	if n, ok := op.Stats.GetExtension(estimateKey).(int); ok {
+		return n
+	}
 	e := upstreamEstimator{doc: op.Doc, vars: op.Variables, dirs: map[string]bool{}}
-	return e.selections(op.Operation.SelectionSet, 1, true)
+	n := e.selections(op.Operation.SelectionSet, 1, true)
+	op.Stats.SetExtension(estimateKey, n)
+	return n
 }
+
+// estimateKey keeps an operation's estimate in its stats.
+const estimateKey = "gladgraph.upstreamEstimate"
 
 type upstreamEstimator struct {
 	doc  *ast.QueryDocument
